@@ -28,14 +28,14 @@ def _now():
 def _is_dynamic_display():
     """Whether the bar can be redrawn in place.
 
-    Like ``tf.keras``: true when stdout is a terminal, inside an IPython
-    kernel, on a POSIX system, or inside PyCharm.
+    True when stdout is a terminal, inside an IPython kernel, or inside
+    PyCharm.  (tf.keras also redraws whenever ``posix`` is loaded, which
+    fills logs and pipes with backspaces; cornu prints plain lines there.)
     """
     stdout = sys.stdout
     return bool(
         (hasattr(stdout, "isatty") and stdout.isatty())
         or "ipykernel" in sys.modules
-        or "posix" in sys.modules
         or "PYCHARM_HOSTED" in os.environ
     )
 
@@ -159,8 +159,11 @@ class Progbar:
         prev_total_width = self._total_width
         if self._dynamic_display:
             message = "\b" * prev_total_width + "\r"
+        elif not finalize:
+            self._estimate_step_duration(current, now)  # keeps the first-step timing
+            return  # not a terminal: one plain line per epoch, written when it ends
         else:
-            message = "\n"
+            message = ""
 
         if self.target is not None:
             bar = "%*d/%d [" % (_count_width(self.target), current, self.target)

@@ -1,0 +1,59 @@
+"""cornu: the Keras API rebuilt from scratch over PyTorch and JAX.
+
+``import cornu as keras`` and write Keras code: layers, models, compile/fit,
+callbacks, saving.  The engine is chosen once at import (``CORNU_BACKEND``).
+"""
+from cornu import backend  # noqa: F401  (chooses the engine)
+from cornu import ops  # noqa: F401
+from cornu import (  # noqa: F401
+    activations,
+    callbacks,
+    config,
+    constraints,
+    datasets,
+    dtype_policies,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    random,
+    regularizers,
+    serialization,
+    utils,
+)
+from cornu.backend import KerasTensor  # noqa: F401
+from cornu.backend import Variable  # noqa: F401
+from cornu.dtype_policies import DTypePolicy  # noqa: F401
+from cornu.layers import Input, InputSpec, Layer  # noqa: F401
+from cornu.losses import Loss  # noqa: F401
+from cornu.metrics import Metric  # noqa: F401
+from cornu.models import Functional, Model, Sequential  # noqa: F401
+from cornu.ops import Operation  # noqa: F401
+from cornu.optimizers import Optimizer  # noqa: F401
+from cornu.version import __version__  # noqa: F401
+
+# ``keras.utils.set_random_seed`` lives with the random room (it seeds the engine);
+# expose it where Keras users look for it.
+utils.set_random_seed = random.set_random_seed
+utils.register_keras_serializable = serialization.register_keras_serializable
+utils.get_registered_object = serialization.get_registered_object
+utils.custom_object_scope = serialization.custom_object_scope
+utils.CustomObjectScope = serialization.CustomObjectScope
+utils.serialize_keras_object = serialization.serialize_keras_object
+utils.deserialize_keras_object = serialization.deserialize_keras_object
+
+
+def version():
+    """cornu's version string."""
+    return __version__
+
+
+__all__ = [
+    "activations", "backend", "callbacks", "config", "constraints", "datasets", "dtype_policies",
+    "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "random",
+    "regularizers", "serialization", "utils", "KerasTensor", "Variable", "DTypePolicy", "Input",
+    "InputSpec", "Layer", "Loss", "Metric", "Functional", "Model", "Sequential", "Operation",
+    "Optimizer", "version", "__version__",
+]

@@ -1,0 +1,1 @@
+"""Engine-independent backend pieces: dtypes, symbolic tensors, variables, scopes."""

@@ -1,0 +1,56 @@
+"""What every engine package (``backend/torch``, ``backend/jax``) must export.
+
+``tests/architecture`` checks that both engines export exactly these names.
+"""
+
+CORE = (
+    "DEFAULT_DEVICE", "IS_THREAD_SAFE", "SUPPORTS_SPARSE_TENSORS", "IS_STATELESS", "SUPPORTS_JIT",
+    "Variable", "BackendLayer",
+    "cast", "compute_output_spec", "cond", "convert_to_numpy", "convert_to_tensor",
+    "custom_gradient", "device_scope", "fori_loop", "get_device", "get_item", "is_tensor", "map",
+    "scan", "scatter", "scatter_update", "shape", "slice", "slice_update", "stop_gradient",
+    "unstack", "vectorized_map", "while_loop",
+    "compute_gradients", "make_step_function",
+    "numpy", "nn", "math", "random",
+)
+
+NUMPY = (
+    "add", "subtract", "multiply", "true_divide", "divide", "floor_divide", "mod", "power",
+    "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "negative", "absolute", "abs",
+    "square", "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "logaddexp", "sign",
+    "reciprocal", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh",
+    "tanh", "arcsinh", "arccosh", "arctanh", "floor", "ceil", "isnan", "isinf", "isfinite",
+    "round", "clip", "matmul", "dot", "tensordot", "einsum", "outer", "sum", "mean", "prod",
+    "max", "min", "amax", "amin", "var", "std", "any", "all", "argmax", "argmin", "argsort",
+    "sort", "cumsum", "cumprod", "reshape", "transpose", "moveaxis", "swapaxes", "expand_dims",
+    "squeeze", "concatenate", "stack", "hstack", "vstack", "split", "tile", "repeat",
+    "broadcast_to", "where", "zeros", "ones", "full", "zeros_like", "ones_like", "full_like",
+    "arange", "linspace", "eye", "identity", "take", "take_along_axis", "pad", "flip", "roll",
+    "tril", "triu", "diag", "trace", "count_nonzero", "size", "ndim", "average", "nan_to_num",
+    "vdot", "cross", "copy", "real", "imag", "unique", "median", "quantile", "histogram",
+    "meshgrid", "isclose", "ravel", "signbit", "trunc", "exp2", "cbrt", "hypot", "deg2rad",
+    "rad2deg", "bincount", "digitize", "searchsorted", "diff", "empty", "select", "conjugate",
+    "conj", "array",
+)
+
+NN = (
+    "relu", "relu6", "sigmoid", "tanh", "softplus", "softsign", "silu", "swish", "log_sigmoid",
+    "leaky_relu", "hard_sigmoid", "hard_silu", "hard_swish", "elu", "selu", "gelu", "celu", "glu",
+    "tanh_shrink", "hard_tanh", "soft_shrink", "hard_shrink", "mish", "squareplus", "sparse_plus",
+    "sparsemax", "softmax", "log_softmax", "one_hot", "multi_hot", "binary_crossentropy",
+    "categorical_crossentropy", "sparse_categorical_crossentropy", "moments",
+    "batch_normalization", "normalize", "l2_normalize",
+)
+
+MATH = (
+    "top_k", "in_top_k", "logsumexp", "segment_sum", "segment_max", "erf", "erfinv", "rsqrt",
+    "logdet", "qr", "extract_sequences",
+)
+
+RANDOM = (
+    "draw_seed", "normal", "uniform", "truncated_normal", "randint", "dropout", "shuffle",
+    "categorical", "gamma", "binomial", "beta", "set_global_seed",
+)
+
+SUBMODULES = {"numpy": NUMPY, "nn": NN, "math": MATH, "random": RANDOM}

@@ -1,0 +1,644 @@
+"""Torch engine: the NumPy-like op set (NumPy semantics on torch tensors)."""
+import builtins
+import math
+
+import numpy as np
+import torch
+
+from cornu.backend import config
+from cornu.backend.common import dtypes
+from cornu.backend.torch.core import cast, convert_to_tensor, get_device, to_torch_dtype
+
+t = convert_to_tensor
+
+
+def _axis(axis):
+    if axis is None:
+        return None
+    if isinstance(axis, (list, tuple)):
+        return tuple(axis)
+    return axis
+
+
+def _is_scalar(x):
+    return isinstance(x, (int, float, bool)) and not isinstance(x, np.generic)
+
+
+def _scalar_like(value, ref):
+    """A 0-d tensor for a Python scalar, adopting ``ref``'s dtype ("weak" typing)."""
+    if isinstance(value, float) and not (ref.is_floating_point() or ref.is_complex()):
+        dtype = to_torch_dtype(config.floatx())
+    elif isinstance(value, int) and not isinstance(value, bool) and ref.dtype == torch.bool:
+        dtype = torch.int32
+    else:
+        dtype = ref.dtype
+    return torch.tensor(value, dtype=dtype, device=ref.device)
+
+
+def _pair(x1, x2):
+    """Convert two operands; Python scalars adopt the other operand's dtype."""
+    if _is_scalar(x1) and not _is_scalar(x2):
+        x2 = t(x2)
+        return _scalar_like(x1, x2), x2
+    if _is_scalar(x2) and not _is_scalar(x1):
+        x1 = t(x1)
+        return x1, _scalar_like(x2, x1)
+    return t(x1), t(x2)
+
+
+def add(x1, x2): a, b = _pair(x1, x2); return torch.add(a, b)
+def subtract(x1, x2): a, b = _pair(x1, x2); return torch.subtract(a, b)
+def multiply(x1, x2): a, b = _pair(x1, x2); return torch.multiply(a, b)
+
+
+def true_divide(x1, x2):
+    a, b = _pair(x1, x2)
+    if not a.is_floating_point() and not b.is_floating_point():
+        a, b = cast(a, config.floatx()), cast(b, config.floatx())
+    return torch.true_divide(a, b)
+
+
+divide = true_divide
+
+
+def floor_divide(x1, x2): a, b = _pair(x1, x2); return torch.floor_divide(a, b)
+def mod(x1, x2): a, b = _pair(x1, x2); return torch.remainder(a, b)
+def power(x1, x2): a, b = _pair(x1, x2); return torch.pow(a, b)
+def maximum(x1, x2): a, b = _pair(x1, x2); return torch.maximum(a, b)
+def minimum(x1, x2): a, b = _pair(x1, x2); return torch.minimum(a, b)
+def equal(x1, x2): a, b = _pair(x1, x2); return torch.eq(a, b)
+def not_equal(x1, x2): a, b = _pair(x1, x2); return torch.ne(a, b)
+def less(x1, x2): a, b = _pair(x1, x2); return torch.lt(a, b)
+def less_equal(x1, x2): a, b = _pair(x1, x2); return torch.le(a, b)
+def greater(x1, x2): a, b = _pair(x1, x2); return torch.gt(a, b)
+def greater_equal(x1, x2): a, b = _pair(x1, x2); return torch.ge(a, b)
+def logical_and(x1, x2): return torch.logical_and(t(x1), t(x2))
+def logical_or(x1, x2): return torch.logical_or(t(x1), t(x2))
+def logical_xor(x1, x2): return torch.logical_xor(t(x1), t(x2))
+def logical_not(x): return torch.logical_not(t(x))
+def negative(x): return torch.negative(t(x))
+def absolute(x): return torch.abs(t(x))
+
+
+abs = absolute
+
+
+def _float(x):
+    x = t(x)
+    return x if x.is_floating_point() or x.is_complex() else cast(x, config.floatx())
+
+
+def square(x): x = t(x); return torch.square(x) if x.dtype != torch.bool else x
+def sqrt(x): return torch.sqrt(_float(x))
+def exp(x): return torch.exp(_float(x))
+def expm1(x): return torch.expm1(_float(x))
+def log(x): return torch.log(_float(x))
+def log1p(x): return torch.log1p(_float(x))
+def log2(x): return torch.log2(_float(x))
+def log10(x): return torch.log10(_float(x))
+def logaddexp(x1, x2): a, b = _pair(x1, x2); return torch.logaddexp(_float(a), _float(b))
+def sign(x): return torch.sign(t(x))
+def reciprocal(x): return torch.reciprocal(_float(x))
+def sin(x): return torch.sin(_float(x))
+def cos(x): return torch.cos(_float(x))
+def tan(x): return torch.tan(_float(x))
+def arcsin(x): return torch.asin(_float(x))
+def arccos(x): return torch.acos(_float(x))
+def arctan(x): return torch.atan(_float(x))
+def arctan2(x1, x2): a, b = _pair(x1, x2); return torch.atan2(_float(a), _float(b))
+def sinh(x): return torch.sinh(_float(x))
+def cosh(x): return torch.cosh(_float(x))
+def tanh(x): return torch.tanh(_float(x))
+def arcsinh(x): return torch.asinh(_float(x))
+def arccosh(x): return torch.acosh(_float(x))
+def arctanh(x): return torch.atanh(_float(x))
+def floor(x): x = t(x); return torch.floor(x) if x.is_floating_point() else x
+def ceil(x): x = t(x); return torch.ceil(x) if x.is_floating_point() else x
+def isnan(x): return torch.isnan(t(x))
+def isinf(x): return torch.isinf(t(x))
+def isfinite(x): return torch.isfinite(t(x))
+
+
+def round(x, decimals=0):
+    x = t(x)
+    if not x.is_floating_point():
+        return x
+    return torch.round(x, decimals=decimals)
+
+
+def clip(x, x_min, x_max):
+    x = t(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.int32)
+    return torch.clamp(x, min=x_min, max=x_max)
+
+
+def matmul(x1, x2):
+    a, b = t(x1), t(x2)
+    if a.dtype != b.dtype:
+        common = to_torch_dtype(dtypes.result_type(a.dtype, b.dtype))
+        a, b = a.to(common), b.to(common)
+    return torch.matmul(a, b)
+
+
+def dot(x1, x2):
+    a, b = t(x1), t(x2)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    if b.ndim == 1 or a.ndim == 1:
+        return matmul(a, b)
+    return torch.tensordot(a, b, dims=([-1], [-2]))
+
+
+def tensordot(x1, x2, axes=2):
+    a, b = t(x1), t(x2)
+    if isinstance(axes, (list, tuple)):
+        axes = [list(ax) if isinstance(ax, (list, tuple)) else [ax] for ax in axes]
+    return torch.tensordot(a, b, dims=axes)
+
+
+def einsum(subscripts, *operands):
+    ops = [t(o) for o in operands]
+    common = to_torch_dtype(dtypes.result_type(*[o.dtype for o in ops]))
+    return torch.einsum(subscripts, *[o.to(common) for o in ops])
+
+
+def outer(x1, x2): return torch.outer(t(x1).flatten(), t(x2).flatten())
+
+
+def _reduce_input(x):
+    x = t(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.int32)
+    return x
+
+
+def sum(x, axis=None, keepdims=False):
+    x = _reduce_input(x)
+    if axis is None:
+        out = torch.sum(x)
+        return out.reshape([1] * x.ndim) if keepdims else out
+    return torch.sum(x, dim=_axis(axis), keepdim=keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    x = _float(_reduce_input(x))
+    if axis is None:
+        out = torch.mean(x)
+        return out.reshape([1] * x.ndim) if keepdims else out
+    return torch.mean(x, dim=_axis(axis), keepdim=keepdims)
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    x = _reduce_input(x)
+    if dtype is not None:
+        x = cast(x, dtype)
+    if axis is None:
+        out = torch.prod(x)
+        return out.reshape([1] * x.ndim) if keepdims else out
+    for ax in sorted(_as_tuple(axis), reverse=True):
+        x = torch.prod(x, dim=ax, keepdim=keepdims)
+    return x
+
+
+def _as_tuple(axis):
+    return tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
+
+
+def max(x, axis=None, keepdims=False, initial=None):
+    x = t(x)
+    if axis is None:
+        out = torch.max(x)
+        out = out.reshape([1] * x.ndim) if keepdims else out
+    else:
+        out = torch.amax(x, dim=_axis(axis), keepdim=keepdims)
+    if initial is not None:
+        out = torch.clamp(out, min=initial)
+    return out
+
+
+def min(x, axis=None, keepdims=False, initial=None):
+    x = t(x)
+    if axis is None:
+        out = torch.min(x)
+        out = out.reshape([1] * x.ndim) if keepdims else out
+    else:
+        out = torch.amin(x, dim=_axis(axis), keepdim=keepdims)
+    if initial is not None:
+        out = torch.clamp(out, max=initial)
+    return out
+
+
+amax = max
+amin = min
+
+
+def var(x, axis=None, keepdims=False):
+    x = _float(x)
+    return torch.var(x, dim=_axis(axis), keepdim=keepdims, correction=0)
+
+
+def std(x, axis=None, keepdims=False):
+    x = _float(x)
+    return torch.std(x, dim=_axis(axis), keepdim=keepdims, correction=0)
+
+
+def any(x, axis=None, keepdims=False):
+    x = t(x)
+    if axis is None:
+        out = torch.any(x)
+        return out.reshape([1] * x.ndim) if keepdims else out
+    for ax in sorted(_as_tuple(axis), reverse=True):
+        x = torch.any(x, dim=ax, keepdim=keepdims)
+    return x
+
+
+def all(x, axis=None, keepdims=False):
+    x = t(x)
+    if axis is None:
+        out = torch.all(x)
+        return out.reshape([1] * x.ndim) if keepdims else out
+    for ax in sorted(_as_tuple(axis), reverse=True):
+        x = torch.all(x, dim=ax, keepdim=keepdims)
+    return x
+
+
+def argmax(x, axis=None, keepdims=False):
+    x = t(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.int32)
+    out = torch.argmax(x, dim=axis, keepdim=keepdims)
+    return out.to(torch.int32)
+
+
+def argmin(x, axis=None, keepdims=False):
+    x = t(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.int32)
+    return torch.argmin(x, dim=axis, keepdim=keepdims).to(torch.int32)
+
+
+def argsort(x, axis=-1):
+    x = t(x)
+    if axis is None:
+        x, axis = x.flatten(), 0
+    return torch.argsort(x, dim=axis, stable=True).to(torch.int32)
+
+
+def sort(x, axis=-1):
+    x = t(x)
+    if axis is None:
+        x, axis = x.flatten(), 0
+    return torch.sort(x, dim=axis, stable=True).values
+
+
+def cumsum(x, axis=None, dtype=None):
+    x = _reduce_input(x)
+    if axis is None:
+        x, axis = x.flatten(), 0
+    return torch.cumsum(x, dim=axis, dtype=to_torch_dtype(dtype) if dtype else None)
+
+
+def cumprod(x, axis=None, dtype=None):
+    x = _reduce_input(x)
+    if axis is None:
+        x, axis = x.flatten(), 0
+    return torch.cumprod(x, dim=axis, dtype=to_torch_dtype(dtype) if dtype else None)
+
+
+def reshape(x, newshape):
+    if isinstance(newshape, int):
+        newshape = (newshape,)
+    return torch.reshape(t(x), tuple(-1 if d is None else d for d in newshape))
+
+
+def transpose(x, axes=None):
+    x = t(x)
+    if axes is None:
+        axes = tuple(reversed(range(x.ndim)))
+    return x.permute(*axes)
+
+
+def moveaxis(x, source, destination): return torch.moveaxis(t(x), source, destination)
+def swapaxes(x, axis1, axis2): return torch.swapaxes(t(x), axis1, axis2)
+
+
+def expand_dims(x, axis):
+    x = t(x)
+    for ax in sorted(_as_tuple(axis)):
+        x = torch.unsqueeze(x, ax if ax >= 0 else ax + x.ndim + 1)
+    return x
+
+
+def squeeze(x, axis=None):
+    x = t(x)
+    if axis is None:
+        return torch.squeeze(x)
+    for ax in sorted([a % x.ndim for a in _as_tuple(axis)], reverse=True):
+        if x.shape[ax] != 1:
+            raise ValueError(f"Cannot squeeze axis {ax}: it has size {x.shape[ax]}, not 1.")
+        x = torch.squeeze(x, ax)
+    return x
+
+
+def _common(xs):
+    xs = [t(x) for x in xs]
+    common = to_torch_dtype(dtypes.result_type(*[x.dtype for x in xs]))
+    return [x.to(common) for x in xs]
+
+
+def concatenate(xs, axis=0):
+    xs = _common(xs)
+    if axis is None:
+        return torch.cat([x.flatten() for x in xs])
+    return torch.cat(xs, dim=axis)
+
+
+def stack(x, axis=0): return torch.stack(_common(x), dim=axis)
+def hstack(xs): return torch.hstack(_common(xs))
+def vstack(xs): return torch.vstack(_common(xs))
+
+
+def split(x, indices_or_sections, axis=0):
+    x = t(x)
+    if isinstance(indices_or_sections, int):
+        n = x.shape[axis]
+        if n % indices_or_sections:
+            raise ValueError(
+                f"split: axis {axis} of size {n} does not divide into {indices_or_sections} equal parts."
+            )
+        return list(torch.split(x, n // indices_or_sections, dim=axis))
+    idx = [0] + list(indices_or_sections) + [x.shape[axis]]
+    return [torch.narrow(x, axis, s, e - s) for s, e in zip(idx[:-1], idx[1:])]
+
+
+def tile(x, repeats):
+    x = t(x)
+    if isinstance(repeats, int):
+        repeats = (repeats,)
+    return torch.tile(x, tuple(repeats))
+
+
+def repeat(x, repeats, axis=None):
+    x = t(x)
+    if axis is None:
+        x, axis = x.flatten(), 0
+    if not isinstance(repeats, int):
+        repeats = t(repeats)
+    return torch.repeat_interleave(x, repeats, dim=axis)
+
+
+def broadcast_to(x, shape): return torch.broadcast_to(t(x), tuple(shape))
+
+
+def where(condition, x1=None, x2=None):
+    condition = t(condition).to(torch.bool)
+    if x1 is None and x2 is None:
+        return tuple(i.to(torch.int32) for i in torch.nonzero(condition, as_tuple=True))
+    a, b = _pair(x1, x2)
+    if a.dtype != b.dtype:
+        common = to_torch_dtype(dtypes.result_type(a.dtype, b.dtype))
+        a, b = a.to(common), b.to(common)
+    return torch.where(condition, a, b)
+
+
+def zeros(shape, dtype=None):
+    return torch.zeros(_shape(shape), dtype=to_torch_dtype(dtype), device=get_device())
+
+
+def ones(shape, dtype=None):
+    return torch.ones(_shape(shape), dtype=to_torch_dtype(dtype), device=get_device())
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def full(shape, fill_value, dtype=None):
+    if dtype is None:
+        dtype = dtypes.standardize_dtype(type(fill_value)) if isinstance(fill_value, (int, float, bool)) \
+            else t(fill_value).dtype
+    return torch.full(_shape(shape), fill_value, dtype=to_torch_dtype(dtype), device=get_device()) \
+        if isinstance(fill_value, (int, float, bool)) else \
+        torch.broadcast_to(t(fill_value, dtype), _shape(shape)).clone()
+
+
+def zeros_like(x, dtype=None):
+    return torch.zeros_like(t(x), dtype=to_torch_dtype(dtype) if dtype else None)
+
+
+def ones_like(x, dtype=None):
+    return torch.ones_like(t(x), dtype=to_torch_dtype(dtype) if dtype else None)
+
+
+def full_like(x, fill_value, dtype=None):
+    return torch.full_like(t(x), fill_value, dtype=to_torch_dtype(dtype) if dtype else None)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    if stop is None:
+        start, stop = 0, start
+    if dtype is None:
+        is_float = builtins.any(isinstance(v, float) for v in (start, stop, step))
+        dtype = config.floatx() if is_float else "int32"
+    return torch.arange(start, stop, step, dtype=to_torch_dtype(dtype), device=get_device())
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    dtype = to_torch_dtype(dtype or config.floatx())
+    if endpoint:
+        out = torch.linspace(start, stop, num, dtype=torch.float64, device=get_device())
+        step = (stop - start) / (num - 1) if num > 1 else 0.0
+    else:
+        step = (stop - start) / num
+        out = start + step * torch.arange(num, dtype=torch.float64, device=get_device())
+    out = out.to(dtype)
+    return (out, step) if retstep else out
+
+
+def eye(N, M=None, k=0, dtype=None):
+    M = N if M is None else M
+    out = torch.zeros(N, M, dtype=to_torch_dtype(dtype), device=get_device())
+    idx = torch.arange(builtins.min(N, M - k) if k >= 0 else builtins.min(N + k, M), device=get_device())
+    if k >= 0:
+        out[idx, idx + k] = 1
+    else:
+        out[idx - k, idx] = 1
+    return out
+
+
+def identity(n, dtype=None): return eye(n, dtype=dtype)
+
+
+def take(x, indices, axis=None):
+    x = t(x)
+    indices = t(indices).long()
+    if axis is None:
+        x, axis = x.flatten(), 0
+    axis = axis % x.ndim
+    indices = torch.where(indices < 0, indices + x.shape[axis], indices)
+    out = torch.index_select(x, axis, indices.flatten())
+    return out.reshape(x.shape[:axis] + indices.shape + x.shape[axis + 1:])
+
+
+def take_along_axis(x, indices, axis=None):
+    x = t(x)
+    indices = t(indices).long()
+    if axis is None:
+        x, axis = x.flatten(), 0
+    return torch.take_along_dim(x, indices, dim=axis)
+
+
+def pad(x, pad_width, mode="constant", constant_values=None):
+    x = t(x)
+    pad_width = [tuple(p) for p in (pad_width if isinstance(pad_width[0], (list, tuple)) else [pad_width] * x.ndim)]
+    flat = []
+    for before, after in reversed(pad_width):
+        flat += [before, after]
+    if mode == "constant":
+        return torch.nn.functional.pad(x, flat, mode="constant", value=constant_values or 0)
+    mode = {"symmetric": "replicate", "edge": "replicate"}.get(mode, mode)
+    if mode == "reflect" or mode == "replicate" or mode == "circular":
+        return np_style_pad(x, pad_width, mode)
+    raise ValueError(f"pad: unsupported mode {mode!r}.")
+
+
+def np_style_pad(x, pad_width, mode):
+    # torch only pads the trailing dims in non-constant modes: add a batch/channel dim.
+    nd = x.ndim
+    out = x
+    for axis in range(nd):
+        before, after = pad_width[axis]
+        if before == 0 and after == 0:
+            continue
+        moved = torch.moveaxis(out, axis, -1)
+        shp = moved.shape
+        flat = moved.reshape(1, -1, shp[-1]) if moved.dtype.is_floating_point else moved.reshape(1, -1, shp[-1]).float()
+        padded = torch.nn.functional.pad(flat, (before, after), mode=mode).to(out.dtype)
+        out = torch.moveaxis(padded.reshape(*shp[:-1], -1), -1, axis)
+    return out
+
+
+def flip(x, axis=None):
+    x = t(x)
+    axis = tuple(range(x.ndim)) if axis is None else _as_tuple(axis)
+    return torch.flip(x, dims=axis)
+
+
+def roll(x, shift, axis=None): return torch.roll(t(x), shift, dims=axis)
+def tril(x, k=0): return torch.tril(t(x), diagonal=k)
+def triu(x, k=0): return torch.triu(t(x), diagonal=k)
+def diag(x, k=0): return torch.diag(t(x), diagonal=k)
+def trace(x, offset=0, axis1=0, axis2=1): return torch.diagonal(t(x), offset, axis1, axis2).sum(-1)
+
+
+def count_nonzero(x, axis=None):
+    return torch.count_nonzero(t(x), dim=_axis(axis)).to(torch.int32)
+
+
+def size(x): return t(x).numel()
+def ndim(x): return t(x).ndim
+
+
+def average(x, axis=None, weights=None):
+    x = _float(x)
+    if weights is None:
+        return mean(x, axis=axis)
+    w = t(weights).to(x.dtype)
+    if axis is not None and w.ndim == 1 and x.ndim > 1:
+        shape = [1] * x.ndim
+        shape[axis] = -1
+        w = w.reshape(shape)
+    return torch.sum(x * w, dim=axis) / torch.sum(w * torch.ones_like(x), dim=axis)
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    return torch.nan_to_num(t(x), nan=nan, posinf=posinf, neginf=neginf)
+
+
+def vdot(x1, x2): return torch.sum(t(x1).flatten() * t(x2).flatten())
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    return torch.cross(t(x1), t(x2), dim=-1 if axis is None else axis)
+
+
+def copy(x): return t(x).clone()
+def real(x): return torch.real(t(x))
+def imag(x): return torch.imag(t(x))
+
+
+def unique(x):
+    return torch.unique(t(x), sorted=True)
+
+
+def median(x, axis=None, keepdims=False):
+    return quantile(x, 0.5, axis=axis, keepdims=keepdims)
+
+
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    x = _float(x)
+    q = t(q).to(x.dtype)
+    if axis is None:
+        out = torch.quantile(x.flatten(), q, interpolation=method)
+        return out.reshape([1] * x.ndim) if keepdims else out
+    return torch.quantile(x, q, dim=axis, keepdim=keepdims, interpolation=method)
+
+
+def histogram(x, bins=10, range=None):
+    x = _float(x)
+    lo, hi = range if range is not None else (x.min().item(), x.max().item())
+    hist, edges = torch.histogram(x.cpu().flatten(), bins=bins, range=(lo, hi))
+    return hist.to(get_device()), edges.to(get_device())
+
+
+def meshgrid(*x, indexing="xy"):
+    return list(torch.meshgrid(*[t(v) for v in x], indexing=indexing))
+
+
+def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    a, b = _pair(x1, x2)
+    return torch.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def ravel(x): return torch.ravel(t(x))
+def signbit(x): return torch.signbit(t(x))
+def trunc(x): return torch.trunc(t(x))
+def exp2(x): return torch.exp2(_float(x))
+def cbrt(x): x = _float(x); return torch.sign(x) * torch.abs(x).pow(1.0 / 3.0)
+def hypot(x1, x2): a, b = _pair(x1, x2); return torch.hypot(_float(a), _float(b))
+def deg2rad(x): return _float(x) * (math.pi / 180.0)
+def rad2deg(x): return _float(x) * (180.0 / math.pi)
+def bincount(x, weights=None, minlength=0):
+    return torch.bincount(t(x).long(), weights=None if weights is None else t(weights), minlength=minlength)
+
+
+def digitize(x, bins):
+    return torch.bucketize(t(x), t(bins), right=True).to(torch.int32)
+
+
+def searchsorted(sorted_sequence, values, side="left"):
+    return torch.searchsorted(t(sorted_sequence), t(values), side=side).to(torch.int32)
+
+
+def diff(a, n=1, axis=-1): return torch.diff(t(a), n=n, dim=axis)
+
+
+def empty(shape, dtype=None): return zeros(shape, dtype)
+
+
+def select(condlist, choicelist, default=0):
+    out = full_like(t(choicelist[0]), default)
+    for cond, choice in reversed(list(zip(condlist, choicelist))):
+        out = torch.where(t(cond).to(torch.bool), t(choice), out)
+    return out
+
+
+def conjugate(x): return torch.conj(t(x))
+
+
+conj = conjugate
+
+
+def array(x, dtype=None): return convert_to_tensor(x, dtype=dtype)
+

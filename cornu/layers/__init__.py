@@ -1,0 +1,12 @@
+"""``cornu.layers``: the layer catalog."""
+from cornu.layers.core import Activation, Dense, Dropout, Flatten, Identity, Input, InputLayer, Lambda  # noqa: F401
+from cornu.layers.input_spec import InputSpec  # noqa: F401
+from cornu.layers.layer import Layer  # noqa: F401
+from cornu.serialization import register_builtin
+
+_PUBLIC = [Activation, Dense, Dropout, Flatten, Identity, InputLayer, Lambda, Layer, InputSpec]
+for _cls in _PUBLIC:
+    register_builtin("keras.layers", _cls)
+register_builtin("keras.layers", Input, "Input")
+
+__all__ = [c.__name__ for c in _PUBLIC] + ["Input"]

@@ -1,0 +1,8 @@
+"""Core layers."""
+from cornu.layers.core.activation import Activation  # noqa: F401
+from cornu.layers.core.dense import Dense  # noqa: F401
+from cornu.layers.core.dropout import Dropout  # noqa: F401
+from cornu.layers.core.flatten import Flatten  # noqa: F401
+from cornu.layers.core.identity import Identity  # noqa: F401
+from cornu.layers.core.input_layer import Input, InputLayer  # noqa: F401
+from cornu.layers.core.lambda_layer import Lambda  # noqa: F401

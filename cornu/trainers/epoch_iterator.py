@@ -1,0 +1,103 @@
+"""Turns a data adapter into engine-tensor batches for each epoch."""
+import warnings
+
+import numpy as np
+
+from cornu import backend
+from cornu.trainers.data_adapters import get_data_adapter
+from cornu.utils import tree
+
+
+def _to_tensor(x):
+    if x is None:
+        return None
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind in "OUS":
+            raise ValueError(f"Cannot train on an array of dtype {x.dtype}; convert it to numbers first.")
+        if x.dtype == np.float64:
+            x = x.astype(backend.floatx())
+        return backend.convert_to_tensor(x)
+    if backend.is_tensor(x):
+        return x
+    if isinstance(x, (int, float, bool)):
+        return x
+    return backend.convert_to_tensor(np.asarray(x))
+
+
+class EpochIterator:
+    """Yields ``(step, (x, y, sample_weight))`` with tensors, epoch after epoch."""
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None,
+                 shuffle=False, class_weight=None):
+        self.adapter = get_data_adapter(x, y, sample_weight=sample_weight, batch_size=batch_size,
+                                        steps=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
+        self.steps_per_epoch = steps_per_epoch
+        self.class_weight = class_weight
+        self._generator = None
+        self.ran_out = False
+
+    @property
+    def num_batches(self):
+        if self.steps_per_epoch is not None:
+            return self.steps_per_epoch
+        return getattr(self.adapter, "num_batches", None)
+
+    def enumerate_epoch(self):
+        if self.steps_per_epoch is not None and hasattr(self.adapter, "num_samples"):
+            yield from self._bounded_array_epoch()
+            return
+        for step, batch in enumerate(self.adapter.get_epoch_iterator()):
+            yield step, self._prepare(batch)
+        if getattr(self.adapter, "exhausted", False) and self.steps_per_epoch is not None:
+            self._warn_ran_out()
+
+    def _bounded_array_epoch(self):
+        # steps_per_epoch over arrays: keep drawing batches, continuing into new passes.
+        step = 0
+        while step < self.steps_per_epoch:
+            if self._generator is None:
+                self._generator = self.adapter.get_epoch_iterator()
+            try:
+                batch = next(self._generator)
+            except StopIteration:
+                self._generator = None
+                if step == 0:
+                    return
+                continue
+            yield step, self._prepare(batch)
+            step += 1
+
+    def _warn_ran_out(self):
+        self.ran_out = True
+        warnings.warn(
+            "Your input ran out of data; interrupting training. Make sure that your dataset or "
+            "generator can generate at least `steps_per_epoch * epochs` batches.",
+            UserWarning, stacklevel=3,
+        )
+
+    def _prepare(self, batch):
+        x, y, sw = batch
+        if self.class_weight is not None and y is not None:
+            sw = _class_weights_to_sample_weights(y, sw, self.class_weight)
+        return (tree.map_structure(_to_tensor, x),
+                None if y is None else tree.map_structure(_to_tensor, y),
+                None if sw is None else tree.map_structure(_to_tensor, sw))
+
+
+def _class_weights_to_sample_weights(y, sample_weight, class_weight):
+    if isinstance(y, (list, tuple, dict)):
+        raise ValueError("`class_weight` is only supported for models with a single output.")
+    y = backend.convert_to_numpy(y) if backend.is_tensor(y) else np.asarray(y)
+    if y.ndim > 1 and y.shape[-1] > 1:
+        labels = np.argmax(y, axis=-1)
+    else:
+        labels = np.round(y.reshape(y.shape[0], -1)[:, 0]).astype("int64")
+    max_class = max(max(class_weight), int(labels.max()) if labels.size else 0)
+    table = np.ones(max_class + 1, dtype="float32")
+    for k, v in class_weight.items():
+        table[int(k)] = v
+    weights = table[labels]
+    if sample_weight is not None:
+        weights = weights * np.asarray(backend.convert_to_numpy(sample_weight) if backend.is_tensor(sample_weight)
+                                       else sample_weight, dtype="float32")
+    return weights

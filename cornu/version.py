@@ -1,0 +1,2 @@
+"""cornu's version."""
+__version__ = "0.1.0"
