@@ -41,6 +41,7 @@ NN = (
     "sparsemax", "softmax", "log_softmax", "one_hot", "multi_hot", "binary_crossentropy",
     "categorical_crossentropy", "sparse_categorical_crossentropy", "moments",
     "batch_normalization", "normalize", "l2_normalize",
+    "layer_normalization", "rms_normalization",
 )
 
 MATH = (

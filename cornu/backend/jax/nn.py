@@ -187,3 +187,4 @@ def l2_normalize(x, axis=-1, epsilon=1e-12):
     x = _float(x)
     sq = jnp.sum(x * x, axis=axis, keepdims=True)
     return x * jax.lax.rsqrt(jnp.maximum(sq, epsilon))
+from cornu.backend.jax.normalization import *  # noqa

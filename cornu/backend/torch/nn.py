@@ -207,3 +207,4 @@ def l2_normalize(x, axis=-1, epsilon=1e-12):
     sq = torch.sum(x * x, dim=axis, keepdim=True)
     return x * torch.rsqrt(torch.clamp(sq, min=epsilon))
 
+from cornu.backend.torch.normalization import *  # noqa

@@ -1,0 +1,90 @@
+"""Torch engine: fused normalization ops (layer norm, RMS norm)."""
+import torch
+import torch.nn.functional as F
+
+from cornu.backend import config
+from cornu.backend.torch.core import convert_to_tensor
+
+_HALF = (torch.float16, torch.bfloat16)
+
+
+def _prepare(x, axis):
+    x = convert_to_tensor(x)
+    original = x.dtype if x.is_floating_point() else None
+    compute = torch.float32 if (original is None or original in _HALF) else original
+    x = x.to(compute)
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    axes = sorted(a % x.ndim for a in axes)
+    return x, original, axes
+
+
+def _is_trailing(axes, ndim):
+    return axes == list(range(ndim - len(axes), ndim))
+
+
+def _broadcast(v, x, axes):
+    """Reshape a parameter spanning ``axes`` so it broadcasts against ``x``."""
+    if v is None:
+        return None
+    v = convert_to_tensor(v).to(x.dtype)
+    shape = [1] * x.ndim
+    for a in axes:
+        shape[a] = x.shape[a]
+    return v.reshape(shape)
+
+
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, rms_scaling=False):
+    """``(x - mean) / sqrt(var + epsilon) * gamma + beta`` over ``axis``.
+
+    With ``rms_scaling`` (Keras 3's definition): ``x / sqrt(var + epsilon) * gamma``.
+    Uses ``torch.nn.functional.layer_norm`` when the axes are the trailing ones.
+    """
+    epsilon = config.epsilon() if epsilon is None else float(epsilon)
+    x, original, axes = _prepare(x, axis)
+    if rms_scaling:
+        var = torch.var(x, dim=axes, unbiased=False, keepdim=True)
+        out = x * torch.rsqrt(var + epsilon)
+        g = _broadcast(gamma, x, axes)
+        if g is not None:
+            out = out * g
+    elif _is_trailing(axes, x.ndim):
+        shape = tuple(x.shape[a] for a in axes)
+        w = None if gamma is None else convert_to_tensor(gamma).to(x.dtype).reshape(shape)
+        b = None if beta is None else convert_to_tensor(beta).to(x.dtype).reshape(shape)
+        out = F.layer_norm(x, shape, w, b, epsilon)
+    else:
+        var, mean = torch.var_mean(x, dim=axes, unbiased=False, keepdim=True)
+        inv = torch.rsqrt(var + epsilon)
+        g = _broadcast(gamma, x, axes)
+        if g is not None:
+            inv = inv * g
+        shift = -mean * inv
+        b = _broadcast(beta, x, axes)
+        if b is not None:
+            shift = shift + b
+        out = x * inv + shift
+    return out if original is None else out.to(original)
+
+
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    """``x * rsqrt(mean(square(x), axis) + epsilon) * scale`` (``torch.nn.functional.rms_norm``)."""
+    epsilon = config.epsilon() if epsilon is None else float(epsilon)
+    x, original, axes = _prepare(x, axis)
+    if x.ndim == 0:
+        x = x.reshape(1)
+        axes = [0]
+    if _is_trailing(axes, x.ndim) and hasattr(F, "rms_norm"):
+        shape = tuple(x.shape[a] for a in axes)
+        w = None
+        if scale is not None:
+            w = torch.broadcast_to(convert_to_tensor(scale).to(x.dtype), shape)
+        out = F.rms_norm(x, shape, w, epsilon)
+    else:
+        out = x * torch.rsqrt(torch.mean(x * x, dim=axes, keepdim=True) + epsilon)
+        if scale is not None:
+            s = convert_to_tensor(scale).to(x.dtype)
+            out = out * (_broadcast(s, x, axes) if s.ndim == len(axes) and s.ndim > 0 else s)
+    return out if original is None else out.to(original)
+
+
+__all__ = ["layer_normalization", "rms_normalization"]
