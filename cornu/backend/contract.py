@@ -42,6 +42,7 @@ NN = (
     "categorical_crossentropy", "sparse_categorical_crossentropy", "moments",
     "batch_normalization", "normalize", "l2_normalize",
     "layer_normalization", "rms_normalization",
+    "rnn", "lstm", "gru", "dot_product_attention",
 )
 
 MATH = (

@@ -10,3 +10,6 @@ for _cls in _PUBLIC:
 register_builtin("keras.layers", Input, "Input")
 
 __all__ = [c.__name__ for c in _PUBLIC] + ["Input"]
+from cornu.layers.core.embedding import Embedding  # noqa
+from cornu.layers.rnn import *  # noqa
+from cornu.layers.attention import *  # noqa

@@ -188,3 +188,5 @@ def l2_normalize(x, axis=-1, epsilon=1e-12):
     sq = jnp.sum(x * x, axis=axis, keepdims=True)
     return x * jax.lax.rsqrt(jnp.maximum(sq, epsilon))
 from cornu.backend.jax.normalization import *  # noqa
+from cornu.backend.jax.rnn import *  # noqa
+from cornu.backend.jax.attention import *  # noqa

@@ -208,3 +208,5 @@ def l2_normalize(x, axis=-1, epsilon=1e-12):
     return x * torch.rsqrt(torch.clamp(sq, min=epsilon))
 
 from cornu.backend.torch.normalization import *  # noqa
+from cornu.backend.torch.rnn import *  # noqa
+from cornu.backend.torch.attention import *  # noqa

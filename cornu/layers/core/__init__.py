@@ -6,3 +6,4 @@ from cornu.layers.core.flatten import Flatten  # noqa: F401
 from cornu.layers.core.identity import Identity  # noqa: F401
 from cornu.layers.core.input_layer import Input, InputLayer  # noqa: F401
 from cornu.layers.core.lambda_layer import Lambda  # noqa: F401
+from cornu.layers.core.embedding import Embedding  # noqa: F401
