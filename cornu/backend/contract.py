@@ -43,6 +43,7 @@ NN = (
     "batch_normalization", "normalize", "l2_normalize",
     "layer_normalization", "rms_normalization",
     "rnn", "lstm", "gru", "dot_product_attention",
+    "conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool",
 )
 
 MATH = (

@@ -13,3 +13,6 @@ __all__ = [c.__name__ for c in _PUBLIC] + ["Input"]
 from cornu.layers.core.embedding import Embedding  # noqa
 from cornu.layers.rnn import *  # noqa
 from cornu.layers.attention import *  # noqa
+from cornu.layers.convolutional import *  # noqa
+from cornu.layers.pooling import *  # noqa
+from cornu.layers.reshaping import *  # noqa

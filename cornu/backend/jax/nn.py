@@ -190,3 +190,4 @@ def l2_normalize(x, axis=-1, epsilon=1e-12):
 from cornu.backend.jax.normalization import *  # noqa
 from cornu.backend.jax.rnn import *  # noqa
 from cornu.backend.jax.attention import *  # noqa
+from cornu.backend.jax.conv import *  # noqa

@@ -210,3 +210,4 @@ def l2_normalize(x, axis=-1, epsilon=1e-12):
 from cornu.backend.torch.normalization import *  # noqa
 from cornu.backend.torch.rnn import *  # noqa
 from cornu.backend.torch.attention import *  # noqa
+from cornu.backend.torch.conv import *  # noqa

@@ -1,0 +1,16 @@
+"""``GlobalMaxPooling1D``: max over all 1D spatial positions."""
+from cornu.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalMaxPooling1D(BaseGlobalPooling):
+    """Global max pooling for 1D inputs: ``(batch, steps, channels)`` ->
+    ``(batch, channels)`` (``keepdims=True`` keeps the reduced axes as 1).
+
+    Args:
+        data_format: ``"channels_last"`` or ``"channels_first"`` (default: the config's).
+        keepdims: keep the spatial axes with length 1.
+    """
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(pool_dimensions=1, pool_mode="max", data_format=data_format,
+                         keepdims=keepdims, **kwargs)
