@@ -9,6 +9,7 @@ from cornu.optimizers.adamax import Adamax
 from cornu.optimizers.adamw import AdamW
 from cornu.optimizers.base_optimizer import BaseOptimizer, Optimizer
 from cornu.optimizers.ftrl import Ftrl
+from cornu.optimizers.lamb import Lamb
 from cornu.optimizers.lion import Lion
 from cornu.optimizers.nadam import Nadam
 from cornu.optimizers.rmsprop import RMSprop
@@ -27,6 +28,7 @@ __all__ = [
     "Ftrl",
     "Lion",
     "Adafactor",
+    "Lamb",
     "schedules",
     "get",
     "serialize",
@@ -34,7 +36,8 @@ __all__ = [
 ]
 
 _MODULE = "keras.optimizers"
-_ALL = (Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor)
+_ALL = (Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor,
+        Lamb)
 for _cls in _ALL:
     _serialization.register_builtin(_MODULE, _cls)
 del _cls
@@ -76,7 +79,7 @@ def deserialize(config, custom_objects=None):
 def get(identifier):
     """Resolve an optimizer from a name, a config dict or an instance.
 
-    ``"adam"``, ``"Adam"``, ``"rmsprop"``, ``"sgd"``... (any built-in class
+    ``"adam"``, ``"Adam"``, ``"rmsprop"``, ``"sgd"``, ``"lamb"``... (any built-in class
     name, case-insensitive) give a new optimizer with default arguments; a
     dict is passed to ``deserialize``; an ``Optimizer`` is returned as is.
     ``None`` gives ``None``.

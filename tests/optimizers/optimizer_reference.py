@@ -251,6 +251,29 @@ class LionRef:
         return w - lr * np.sign(c)
 
 
+class LambRef:
+    """You et al. (2019), LAMB: bias-corrected Adam direction times the trust ratio ||w|| / ||r||."""
+
+    def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **_):
+        self.b1, self.b2, self.eps = beta_1, beta_2, epsilon
+
+    def init(self, ws):
+        self.state = [{"momentum": np.zeros_like(w), "velocity": np.zeros_like(w)} for w in ws]
+        self.globals = {}
+
+    def slot_order(self, n):
+        return [(i, name) for i in range(n) for name in ("momentum", "velocity")]
+
+    def update(self, i, w, g, lr, t):
+        s = self.state[i]
+        s["momentum"] = self.b1 * s["momentum"] + (1 - self.b1) * g
+        s["velocity"] = self.b2 * s["velocity"] + (1 - self.b2) * g * g
+        r = (s["momentum"] / (1 - self.b1 ** t)) / (np.sqrt(s["velocity"] / (1 - self.b2 ** t)) + self.eps)
+        w_norm, r_norm = np.linalg.norm(w), np.linalg.norm(r)
+        ratio = w_norm / r_norm if w_norm > 0 and r_norm > 0 else 1.0
+        return w - lr * ratio * r
+
+
 class AdafactorRef:
     """Shazeer & Stern (2018), Algorithm 4/5 with relative step size and update clipping.
 

@@ -168,6 +168,7 @@ def test_callable_learning_rate():
     (optimizers.Ftrl, {}, ["a_accumulator", "a_linear", "b_accumulator", "b_linear"]),
     (optimizers.Adagrad, {}, ["a_accumulator", "b_accumulator"]),
     (optimizers.Lion, {}, ["a_momentum", "b_momentum"]),
+    (optimizers.Lamb, {}, ["a_momentum", "a_velocity", "b_momentum", "b_velocity"]),
     (optimizers.Adafactor, {}, ["a", "a", "a_velocity", "b", "b", "b_velocity"]),
     (optimizers.Adam, {"use_ema": True, "gradient_accumulation_steps": 2},
      ["a_average", "b_average", "a_gradient_accumulator", "b_gradient_accumulator",

@@ -25,6 +25,7 @@ OWN_KEYS = {
                       "l2_regularization_strength", "l2_shrinkage_regularization_strength", "beta"},
     optimizers.Lion: {"beta_1", "beta_2"},
     optimizers.Adafactor: {"beta_2_decay", "epsilon_1", "epsilon_2", "clip_threshold", "relative_step"},
+    optimizers.Lamb: {"beta_1", "beta_2", "epsilon"},
 }
 
 NON_DEFAULT = {
@@ -39,6 +40,7 @@ NON_DEFAULT = {
     optimizers.Ftrl: {"l1_regularization_strength": 0.1, "beta": 0.2},
     optimizers.Lion: {"beta_1": 0.5},
     optimizers.Adafactor: {"clip_threshold": 2.0, "relative_step": False},
+    optimizers.Lamb: {"beta_2": 0.99},
 }
 
 
@@ -81,7 +83,7 @@ def test_schedule_learning_rate_in_config():
     ("Adam", optimizers.Adam), ("adamw", optimizers.AdamW), ("AdamW", optimizers.AdamW),
     ("adagrad", optimizers.Adagrad), ("adadelta", optimizers.Adadelta), ("adamax", optimizers.Adamax),
     ("nadam", optimizers.Nadam), ("Nadam", optimizers.Nadam), ("ftrl", optimizers.Ftrl),
-    ("lion", optimizers.Lion), ("adafactor", optimizers.Adafactor),
+    ("lion", optimizers.Lion), ("adafactor", optimizers.Adafactor), ("Lamb", optimizers.Lamb),
 ])
 def test_get_by_name(name, cls):
     opt = optimizers.get(name)

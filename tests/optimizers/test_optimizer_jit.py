@@ -43,6 +43,7 @@ def _make(name):
         "ftrl": lambda: optimizers.Ftrl(0.1, l1_regularization_strength=0.01, beta=0.1),
         "lion": lambda: optimizers.Lion(0.01, weight_decay=0.1),
         "adafactor": lambda: optimizers.Adafactor(0.1),
+        "lamb": lambda: optimizers.Lamb(0.05),
         "ema_accumulation": lambda: optimizers.Adam(0.05, use_ema=True, ema_overwrite_frequency=2,
                                                     gradient_accumulation_steps=2),
         "legacy_decay": lambda: optimizers.SGD(lr=0.1, decay=0.3, momentum=0.5),
@@ -50,7 +51,7 @@ def _make(name):
 
 
 NAMES = ["sgd_nesterov", "rmsprop_centered", "adam_schedule", "adamw", "adagrad", "adadelta",
-         "adamax", "nadam", "ftrl", "lion", "adafactor", "ema_accumulation", "legacy_decay"]
+         "adamax", "nadam", "ftrl", "lion", "adafactor", "lamb", "ema_accumulation", "legacy_decay"]
 
 
 def _eager(name, ws, grads):

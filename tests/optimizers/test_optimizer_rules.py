@@ -42,6 +42,7 @@ CASES = {
                           "l2_shrinkage_regularization_strength": 0.02, "beta": 0.4}, 0.1),
     "lion": (optimizers.Lion, ref.LionRef, {"beta_1": 0.8, "beta_2": 0.95}, 0.01),
     "adafactor": (optimizers.Adafactor, ref.AdafactorRef, {}, 0.1),
+    "lamb": (optimizers.Lamb, ref.LambRef, {"beta_2": 0.99}, 0.05),
 }
 
 PIPELINES = ["plain", "clipnorm", "clipvalue", "global_clipnorm", "weight_decay", "schedule",
