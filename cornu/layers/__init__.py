@@ -10,6 +10,14 @@ for _cls in _PUBLIC:
 register_builtin("keras.layers", Input, "Input")
 
 __all__ = [c.__name__ for c in _PUBLIC] + ["Input"]
+
+# -- layer families: one line each (keep existing lines) --
+from cornu.layers.core.masking import Masking  # noqa
+from cornu.layers.normalization import *  # noqa
+from cornu.layers.merging import *  # noqa
+from cornu.layers.regularization import *  # noqa
+from cornu.layers.activations import *  # noqa
+from cornu.layers.preprocessing import *  # noqa
 from cornu.layers.core.embedding import Embedding  # noqa
 from cornu.layers.rnn import *  # noqa
 from cornu.layers.attention import *  # noqa

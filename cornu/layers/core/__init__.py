@@ -6,4 +6,5 @@ from cornu.layers.core.flatten import Flatten  # noqa: F401
 from cornu.layers.core.identity import Identity  # noqa: F401
 from cornu.layers.core.input_layer import Input, InputLayer  # noqa: F401
 from cornu.layers.core.lambda_layer import Lambda  # noqa: F401
+from cornu.layers.core.masking import Masking  # noqa: F401
 from cornu.layers.core.embedding import Embedding  # noqa: F401
