@@ -68,6 +68,18 @@ def functional_get_config(model):
             "output_layers": map_tensors(model._outputs_struct)}
 
 
+def _map_serialized(fn, x):
+    """``tree.map_structure`` for configs: a serialized object (a dict with ``class_name``,
+    e.g. ``__keras_tensor__``) is one leaf, not a structure to descend into."""
+    if isinstance(x, dict) and "class_name" in x:
+        return fn(x)
+    if isinstance(x, dict):
+        return {k: _map_serialized(fn, v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_map_serialized(fn, v) for v in x]
+    return fn(x)
+
+
 def functional_from_config(cls, config, custom_objects=None):
     created = {}
     node_outputs = {}  # layer name -> list of output structures, one per processed node
@@ -111,8 +123,8 @@ def functional_from_config(cls, config, custom_objects=None):
             kwargs = dict(refs[0][3]) if len(refs[0]) > 3 and refs[0][3] else {}
             args = (tensors[0] if len(tensors) == 1 else tensors,)
         else:
-            args = tree.map_structure(deserialize_arg, node_data.get("args", []))
-            kwargs = tree.map_structure(deserialize_arg, node_data.get("kwargs", {}))
+            args = _map_serialized(deserialize_arg, node_data.get("args", []))
+            kwargs = _map_serialized(deserialize_arg, node_data.get("kwargs", {}))
             kwargs = {k: v for k, v in kwargs.items()}
         return layer(*args, **kwargs)
 
