@@ -159,10 +159,12 @@ def deserialize(config, custom_objects=None):
         config: the serialized loss.
         custom_objects: optional ``{name: class_or_function}`` for user losses.
     """
-    return _serialize.deserialize_keras_object(
-        config, module_objects=ALL_OBJECTS_DICT, custom_objects=custom_objects,
-        printable_module_name="loss function",
-    )
+    # The scope lets nested objects (a LossFunctionWrapper's `fn`) see custom_objects too.
+    with _registry.CustomObjectScope(custom_objects or {}):
+        return _serialize.deserialize_keras_object(
+            config, module_objects=ALL_OBJECTS_DICT, custom_objects=custom_objects,
+            printable_module_name="loss function",
+        )
 
 
 def _unknown(identifier):

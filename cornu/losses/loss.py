@@ -143,9 +143,9 @@ def apply_mask(sample_weight, mask, dtype=None, reduction="sum_over_batch_size")
 
     For the ``"sum_over_batch_size"`` and ``"mean"`` reductions, unmasked
     entries get the weight ``total / valid`` (``total`` the number of mask
-    entries, ``valid`` the number of ones; ``0`` when none are valid), so the
-    later division by the element count averages over the *valid* entries
-    only. For the other reductions the mask is used as a plain 0/1 weight.
+    entries, ``valid`` the sum of the mask; ``0`` when none are valid), so
+    the later division by the element count averages over the *valid*
+    entries only. For the other reductions the mask itself is the weight.
 
     Args:
         sample_weight: per-sample or per-element weights, or ``None``.
@@ -165,11 +165,11 @@ def apply_mask(sample_weight, mask, dtype=None, reduction="sum_over_batch_size")
         total = _num_elements(bool_mask)
         if not isinstance(total, numbers.Number):
             total = ops.cast(total, dtype)
-        valid = ops.sum(ops.cast(bool_mask, dtype))
+        valid = ops.sum(ops.cast(mask, dtype))
         scale = _divide_no_nan(total, valid)
         weights = ops.where(bool_mask, scale, 0.0)
     else:
-        weights = ops.cast(bool_mask, dtype)
+        weights = ops.cast(mask, dtype)
     if sample_weight is None:
         return weights
     sample_weight = ops.convert_to_tensor(sample_weight, dtype=dtype)

@@ -251,3 +251,27 @@ def test_custom_subclass():
     assert Scaled.from_config(loss.get_config()).scale == 3.0
     with pytest.raises(NotImplementedError, match="call"):
         L.Loss()(t, p)
+
+
+def test_wrapper_of_a_custom_function_round_trips_with_custom_objects():
+    def my_error(y_true, y_pred, power=2.0):
+        return ops.mean(ops.power(ops.abs(y_pred - y_true), power), axis=-1)
+
+    wrapper = L.LossFunctionWrapper(my_error, power=3.0)
+    config = json.loads(json.dumps(L.serialize(wrapper)))
+    with pytest.raises(ValueError, match="my_error"):
+        L.deserialize(config)
+    again = L.deserialize(config, custom_objects={"my_error": my_error})
+    assert again.fn is my_error and again._fn_kwargs == {"power": 3.0}
+    t = np.zeros((2, 2), "float32")
+    p = np.full((2, 2), 2.0, "float32")
+    np.testing.assert_allclose(ops.convert_to_numpy(again(t, p)), 8.0)
+
+
+def test_symbolic_inputs_give_symbolic_losses():
+    from cornu.backend import KerasTensor
+
+    t, p = KerasTensor((None, 3)), KerasTensor((None, 3))
+    assert L.MeanSquaredError()(t, p).shape == ()
+    assert L.CategoricalCrossentropy(reduction="none")(t, p).shape == (None,)
+    assert L.SparseCategoricalCrossentropy()(KerasTensor((None,)), p).shape == ()
