@@ -28,10 +28,10 @@ class RandomZoom(AffineAugment):
                  seed=None, fill_value=0.0, data_format=None, **kwargs):
         super().__init__(fill_mode=fill_mode, interpolation=interpolation, seed=seed,
                          fill_value=fill_value, data_format=data_format, **kwargs)
-        self.height_factor = height_factor
+        self.height_factor = list(height_factor) if isinstance(height_factor, tuple) else height_factor
         self.height_lower, self.height_upper = parse_factor(height_factor, self.name, "RandomZoom",
                                                             "height_factor")
-        self.width_factor = width_factor
+        self.width_factor = list(width_factor) if isinstance(width_factor, tuple) else width_factor
         if width_factor is not None:
             self.width_lower, self.width_upper = parse_factor(width_factor, self.name, "RandomZoom",
                                                               "width_factor")
