@@ -7,6 +7,7 @@ explicit ``(before, after)`` pairs computed as TensorFlow does.
 import math
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from cornu.backend.common import conv_utils as cu
@@ -157,10 +158,11 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     """Max pooling; ``strides`` defaults to ``pool_size``; ``"same"`` pads as TensorFlow."""
     x, _, _, _, _, window, steps, full_pads = _pool_args(inputs, pool_size, strides, padding, data_format,
                                                          "max_pool")
+    # Init values are NumPy constants (not traced): JAX then picks its differentiable max/sum windows.
     if jnp.issubdtype(x.dtype, jnp.floating):
-        low = jnp.array(-jnp.inf, dtype=x.dtype)
+        low = np.array(-np.inf, dtype=x.dtype)
     else:
-        low = jnp.array(jnp.iinfo(x.dtype).min, dtype=x.dtype)
+        low = np.array(jnp.iinfo(x.dtype).min, dtype=x.dtype)
     return lax.reduce_window(x, low, lax.max, window, steps, full_pads)
 
 
@@ -170,7 +172,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
         inputs, pool_size, strides, padding, data_format, "average_pool")
     if not jnp.issubdtype(x.dtype, jnp.floating):
         x = x.astype(jnp.float32)
-    zero = jnp.array(0, dtype=x.dtype)
+    zero = np.array(0, dtype=x.dtype)
     sums = lax.reduce_window(x, zero, lax.add, window, steps, full_pads)
     if all(p == (0, 0) for p in pads):
         return sums / jnp.array(float(math.prod(pool)), dtype=x.dtype)

@@ -230,17 +230,41 @@ def test_symbolic_shapes():
     assert ops.average_pool(x, 3, 1).shape == (None, 7, 6, 3)
 
 
-def test_conv_is_traceable_by_the_engine_compiler():
-    x = _rng(8).standard_normal((2, 6, 6, 2)).astype("float32")
-    k = _rng(9).standard_normal((3, 3, 2, 3)).astype("float32")
-    expected = R.pool(R.conv(x, k, 2, "same"), 2, None, "same", "avg")
-    fn = lambda a, b: ops.average_pool(ops.conv(a, b, 2, "same"), 2, padding="same")  # noqa: E731
+def test_ops_and_their_gradients_under_the_engine_compiler():
+    """Forward and gradients inside ``jax.jit`` (traced values) / ``torch.compile``-free eager torch."""
+    r = _rng(8)
+    x = r.standard_normal((2, 6, 6, 2)).astype("float32")
+    k = r.standard_normal((3, 3, 2, 3)).astype("float32")
+    kt = r.standard_normal((2, 2, 2, 3)).astype("float32")
+
+    def ref(a, b, c):
+        h = R.conv(a, b, 2, "same")  # (2, 3, 3, 3)
+        h = R.pool(h, 2, 1, "same", "max") + R.pool(h, 2, 1, "same", "avg")
+        return R.conv_transpose(h, c, 2, "same")  # (2, 6, 6, 2)
+
+    def fn(a, b, c):
+        h = ops.conv(a, b, 2, "same")
+        h = ops.add(ops.max_pool(h, 2, 1, "same"), ops.average_pool(h, 2, 1, "same"))
+        return ops.conv_transpose(h, c, 2, "same")
+
+    expected = ref(x, k, kt)
+    g = r.standard_normal(expected.shape)
     if backend.backend() == "jax":
         import jax
 
-        fn = jax.jit(fn)
-    got = backend.convert_to_numpy(fn(backend.convert_to_tensor(x), backend.convert_to_tensor(k)))
-    np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
+        def loss(a, b, c):
+            return (fn(a, b, c) * g).sum()
+
+        out = np.asarray(jax.jit(fn)(x, k, kt))
+        grads = [np.asarray(v) for v in jax.jit(jax.grad(loss, argnums=(0, 1, 2)))(x, k, kt)]
+    else:
+        out, grads = R.engine_vjp(fn, [x, k, kt], g)
+    np.testing.assert_allclose(out, expected, rtol=RTOL, atol=ATOL)
+    _, eager_grads = R.engine_vjp(fn, [x, k, kt], g)
+    for a, b in zip(grads, eager_grads):
+        np.testing.assert_allclose(a, b, rtol=RTOL, atol=1e-3)
+    # The input gradient against NumPy (the pooled map is piecewise linear: exact away from ties).
+    np.testing.assert_allclose(grads[2], R.linear_vjp(lambda v: ref(x, k, v), kt, g), rtol=RTOL, atol=1e-3)
 
 
 @pytest.mark.parametrize("call, match", [
