@@ -6,6 +6,8 @@ depends on the data).  ``update_state`` only *assigns* to them with
 ``cornu.ops``, so the same code runs eagerly and traced under a
 ``backend.StatelessScope`` (how the JAX trainer compiles a step).
 """
+import numpy as np
+
 from cornu import backend
 from cornu import ops
 from cornu.utils import naming
@@ -44,11 +46,25 @@ def _resolve_initializer(initializer):
     return _constant
 
 
+def _shape_of(x):
+    shape = getattr(x, "shape", None)
+    return tuple(shape) if shape is not None else tuple(np.shape(x))
+
+
 def standardize_metric_dtype(dtype):
-    """The dtype name a metric computes in: ``dtype`` (or a policy's), else floatx."""
+    """The dtype name a metric computes in, else floatx.
+
+    Accepts a dtype, a dtype policy (its ``compute_dtype``), a serialized
+    policy ``{"class_name": "DTypePolicy", "config": {"name": ...}}`` or a
+    policy name such as ``"mixed_float16"``.
+    """
+    if isinstance(dtype, dict):
+        dtype = (dtype.get("config") or {}).get("name")
     if dtype is None:
         return backend.floatx()
-    dtype = getattr(dtype, "compute_dtype", dtype)  # accept a dtype policy object
+    dtype = getattr(dtype, "compute_dtype", dtype)
+    if isinstance(dtype, str) and dtype.startswith("mixed_"):
+        dtype = dtype[len("mixed_"):]
     return backend.standardize_dtype(dtype)
 
 
@@ -88,9 +104,13 @@ class Metric:
 
     # -- tracking ---------------------------------------------------------------
     def __setattr__(self, name, value):
-        if isinstance(value, Metric) and value is not self and "_metrics" in self.__dict__:
-            if not any(m is value for m in self._metrics):
-                self._metrics.append(value)
+        # sub-metrics assigned as attributes (alone or in a list/tuple) are tracked
+        if "_metrics" in self.__dict__:
+            candidates = value if isinstance(value, (list, tuple)) else (value,)
+            for item in candidates:
+                if isinstance(item, Metric) and item is not self:
+                    if not any(m is item for m in self._metrics):
+                        self._metrics.append(item)
         object.__setattr__(self, name, value)
 
     def _check_super_called(self):
@@ -161,7 +181,7 @@ class Metric:
 
     def _maybe_build(self, y_true, y_pred):
         if not self.built:
-            self.build(tuple(ops.shape(y_true)), tuple(ops.shape(y_pred)))
+            self.build(_shape_of(y_true), _shape_of(y_pred))
 
     # -- the metric protocol ----------------------------------------------------
     def update_state(self, *args, **kwargs):

@@ -140,6 +140,10 @@ def test_sub_metrics_contribute_variables_and_reset():
 
     m = Pair()
     assert [v.path for v in m.variables] == ["m1/total", "m1/count", "s1/total"]
+    m.extra = [metrics.Sum(name="s2"), "not a metric"]
+    assert [v.path for v in m.variables][-1] == "s2/total"
+    m.extra = [m.first]  # already tracked: not counted twice
+    assert len(m.variables) == 4
     m.update_state([1.0, 2.0, 6.0])
     r = m.result()
     assert_close(r["mean"], 3.0)
@@ -164,6 +168,10 @@ def test_dtype_defaults_to_floatx_and_accepts_policy_like():
         compute_dtype = "float16"
 
     assert metrics.Mean(dtype=Policy()).dtype == "float16"
+    assert metrics.Mean(dtype="mixed_bfloat16").dtype == "bfloat16"
+    serialized = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float64"},
+                  "registered_name": None}
+    assert metrics.Sum(dtype=serialized).dtype == "float64"
 
 
 def test_missing_super_init_is_reported():

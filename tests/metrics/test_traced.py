@@ -16,21 +16,18 @@ def _cases():
     multi_t = [r.integers(0, 2, size=(n, 3)).astype("float32") for _ in range(2)]
     multi_p = [r.uniform(size=(n, 3)).astype("float32") for _ in range(2)]
     sparse_t = [r.integers(0, 3, size=(n,)).astype("int32") for _ in range(2)]
-    onehot_t = [np.eye(3, dtype="float32")[t] for t in sparse_t]
     real_t = [r.normal(size=(n, 3)).astype("float32") for _ in range(2)]
     real_p = [r.normal(size=(n, 3)).astype("float32") for _ in range(2)]
     w = [r.uniform(0.1, 1.0, size=(n,)).astype("float32") for _ in range(2)]
     return [
         (metrics.BinaryAccuracy, binary_t, binary_p, w),
-        (metrics.SparseCategoricalAccuracy, sparse_t, multi_p, w),
         (lambda: metrics.SparseTopKCategoricalAccuracy(k=2), sparse_t, multi_p, w),
         (metrics.RootMeanSquaredError, real_t, real_p, None),
-        (metrics.CategoricalCrossentropy, onehot_t, multi_p, None),
+        (metrics.Hinge, multi_t, real_p, w),
         (lambda: metrics.Precision(thresholds=[0.3, 0.6]), multi_t, multi_p, w),
         (lambda: metrics.Recall(top_k=1, class_id=2), multi_t, multi_p, None),
         (lambda: metrics.AUC(num_thresholds=20), binary_t, binary_p, w),
         (lambda: metrics.AUC(curve="PR", multi_label=True), multi_t, multi_p, w),
-        (lambda: metrics.SensitivityAtSpecificity(0.5, num_thresholds=15), binary_t, binary_p, w),
         (lambda: metrics.F1Score(average="weighted", threshold=0.5), multi_t, multi_p, w),
         (metrics.R2Score, real_t, real_p, w),
         (lambda: metrics.MeanIoU(num_classes=3), sparse_t, sparse_t[::-1], w),
@@ -52,7 +49,7 @@ def _built(factory, ts, ps):
 
 
 @pytest.mark.skipif(not is_jax(), reason="jax.jit tracing is specific to the jax engine")
-@pytest.mark.parametrize("index", range(13))
+@pytest.mark.parametrize("index", range(11))
 def test_update_and_result_trace_under_jax_jit(index):
     import jax
 
@@ -78,7 +75,7 @@ def test_update_and_result_trace_under_jax_jit(index):
 
 @pytest.mark.skipif(not is_jax(), reason="jax.jit tracing is specific to the jax engine")
 def test_make_step_function_writes_metric_state_back():
-    factory, ts, ps, ws = _cases()[7]  # AUC
+    factory, ts, ps, ws = _cases()[6]  # AUC
     expected = _eager(factory, ts, ps, ws)
     m = _built(factory, ts, ps)
 
@@ -96,7 +93,7 @@ def test_make_step_function_writes_metric_state_back():
     assert_close(m.result(), 0.0)
 
 
-@pytest.mark.parametrize("index", [0, 3, 5, 7, 10, 11])
+@pytest.mark.parametrize("index", [0, 3, 4, 6, 8, 9])
 def test_stateless_update_matches_eager_on_every_engine(index):
     factory, ts, ps, ws = _cases()[index]
     expected = _eager(factory, ts, ps, ws)
