@@ -6,6 +6,7 @@ repeatable); an int seed gives identical values on every call; a
 ``cornu.random.SeedGenerator`` gives a new, repeatable draw on every call.
 """
 import math
+import numbers
 
 from cornu import backend, ops
 from cornu import random as _random
@@ -74,6 +75,8 @@ class RandomInitializer(Initializer):
             seed = deserialize_keras_object(
                 seed, module_objects={"SeedGenerator": _random.SeedGenerator}, printable_module_name="seed"
             )
+        if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+            seed = int(seed)  # NumPy integers too
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, _random.SeedGenerator))):
             raise ValueError(
                 f"{type(self).__name__}: `seed` must be None, an int or a "
