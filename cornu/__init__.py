@@ -33,6 +33,7 @@ from cornu.models import Functional, Model, Sequential  # noqa: F401
 from cornu.ops import Operation  # noqa: F401
 from cornu.optimizers import Optimizer  # noqa: F401
 from cornu.version import __version__  # noqa: F401
+from cornu.legacy import install_keras_alias  # noqa: F401
 
 # ``keras.utils.set_random_seed`` lives with the random room (it seeds the engine);
 # expose it where Keras users look for it.
@@ -55,5 +56,5 @@ __all__ = [
     "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "random",
     "regularizers", "serialization", "utils", "KerasTensor", "Variable", "DTypePolicy", "Input",
     "InputSpec", "Layer", "Loss", "Metric", "Functional", "Model", "Sequential", "Operation",
-    "Optimizer", "version", "__version__",
+    "Optimizer", "version", "__version__", "install_keras_alias",
 ]

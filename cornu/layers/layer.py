@@ -38,7 +38,22 @@ class _CallSignature:
         self.training_default = params["training"].default if self.accepts_training else None
 
 
-class Layer(backend.BackendLayer, Operation):
+# Keras 1/2 argument spellings (``init=``, ``border_mode=``, ``Convolution2D(32, 3, 3)``...):
+# ``cornu.legacy`` (a higher room) installs a translator here at import; the layer base
+# keeps no legacy tables.  ``hook(cls, args, kwargs) -> (cls, args, kwargs)``.
+LEGACY_ARGS_HOOK = None
+
+
+class _LayerType(type):
+    """Metaclass of ``Layer``: passes constructor arguments through ``LEGACY_ARGS_HOOK``."""
+
+    def __call__(cls, *args, **kwargs):
+        if LEGACY_ARGS_HOOK is not None:
+            cls, args, kwargs = LEGACY_ARGS_HOOK(cls, args, kwargs)
+        return type.__call__(cls, *args, **kwargs)
+
+
+class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
     """The base class of layers: a callable holding weights.
 
     Args:
@@ -457,10 +472,12 @@ class Layer(backend.BackendLayer, Operation):
 
     # -- graph access -------------------------------------------------------------
     def _node_tensor(self, attr, what):
+        # ValueError, not AttributeError: a property raising AttributeError would be
+        # masked by torch.nn.Module.__getattr__ with a misleading message.
         if not self._inbound_nodes:
-            raise AttributeError(f"Layer '{self.name}' has never been called and thus has no defined {what}.")
+            raise ValueError(f"Layer '{self.name}' has never been called and thus has no defined {what}.")
         if len(self._inbound_nodes) > 1:
-            raise AttributeError(
+            raise ValueError(
                 f"Layer '{self.name}' has multiple inbound nodes, so its {what} is ambiguous; "
                 f"use `get_{what}_at(node_index)` instead."
             )

@@ -71,8 +71,12 @@ class Model(Trainer, Layer):
             x = [KerasTensor(tuple(s)) for s in input_shape]
         else:
             x = KerasTensor(tuple(input_shape))
-        backend.compute_output_spec(self._call_for_spec, x)
-        self.built = True
+        self.built = True  # set first: the traced call below must not re-enter build()
+        try:
+            backend.compute_output_spec(self._call_for_spec, x)
+        except Exception:
+            self.built = False
+            raise
         self._build_shapes = tree.map_structure(lambda t: tuple(t.shape), x)
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,

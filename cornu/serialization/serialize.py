@@ -95,7 +95,10 @@ def deserialize_keras_object(config, module_objects=None, custom_objects=None,
     if cls is None:
         module = config.get("module")
         if module:
-            cls = registry.builtin_objects(_normalize_module(module)).get(class_name)
+            for candidate in _module_candidates(module):
+                cls = registry.builtin_objects(candidate).get(class_name)
+                if cls is not None:
+                    break
     if cls is None:
         raise ValueError(
             f"Unknown {printable_module_name}: {class_name!r}. Please ensure you are using a "
@@ -109,9 +112,10 @@ def deserialize_keras_object(config, module_objects=None, custom_objects=None,
     return cls(**(inner or {}))
 
 
-def _normalize_module(module):
-    """Map ``keras.src.layers.core.dense`` and ``cornu.layers`` to the public module."""
+def _module_candidates(module):
+    """Public modules to search for ``keras.src.optimizers.schedules.x`` / ``cornu.layers``:
+    the longest public prefix first (``keras.optimizers.schedules``), then shorter ones."""
     parts = module.replace("cornu", "keras").split(".")
     if len(parts) > 1 and parts[1] == "src":
         parts = parts[:1] + parts[2:]
-    return ".".join(parts[:2])
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]

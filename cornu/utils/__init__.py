@@ -3,7 +3,8 @@ from cornu.utils.file_utils import extract_archive, get_file, hash_file, resolve
 from cornu.utils.naming import auto_name, get_uid, reset_uids, to_snake_case, uniquify  # noqa: F401
 from cornu.utils.numerical_utils import normalize, to_categorical  # noqa: F401
 from cornu.utils.progbar import Progbar  # noqa: F401
+from cornu.utils.py_dataset import PyDataset, Sequence  # noqa: F401
 
 __all__ = ["extract_archive", "get_file", "hash_file", "resolve_dataset_file", "validate_file",
            "auto_name", "get_uid", "reset_uids", "to_snake_case", "uniquify", "normalize",
-           "to_categorical", "Progbar"]
+           "to_categorical", "Progbar", "PyDataset", "Sequence"]

@@ -78,6 +78,7 @@ class Variable(VariableBase):
 
     def _initialize(self, value):
         value = value.to(get_device() if get_device() != "meta" else DEFAULT_DEVICE)
+        value = value.detach().clone()  # never share memory with the caller's array
         requires_grad = self._trainable and value.is_floating_point()
         self._value = torch.nn.Parameter(value, requires_grad=requires_grad)
 
@@ -245,8 +246,11 @@ def compute_output_spec(fn, *args, **kwargs):
 
     try:
         return run_both("meta")
-    except Exception:
+    except RecursionError:
+        raise
+    except (NotImplementedError, RuntimeError):
         # Some kernels have no meta implementation: fall back to real tensors.
+        # (User errors such as ValueError/TypeError are raised as they are.)
         return run_both(DEFAULT_DEVICE)
 
 

@@ -27,7 +27,9 @@ def make_step_function(step_fn, state_variables, training=True, jit_compile=Fals
     On torch the step mutates variables in place; ``jit_compile`` asks for
     ``torch.compile`` with an eager fallback (warned once) if compiling fails.
     """
-    context = torch.enable_grad if training else torch.no_grad
+    # Gradients are taken inside `compute_gradients`; everything else in the step
+    # (optimizer updates, metrics) runs without autograd bookkeeping.
+    context = torch.no_grad
 
     def eager(data):
         with context():
