@@ -53,13 +53,22 @@ class CallbackList(Callback):
 
 
 def _make_hook(name):
+    takes_index = "epoch" in name or "batch" in name
+
+    # Every callback gets its arguments positionally, ``logs`` always included (a
+    # dict, ``{}`` when there is nothing to log), as Keras passes them: callbacks
+    # built from plain functions (``LambdaCallback(on_train_begin=lambda logs: ...)``)
+    # rely on it.
     def hook(self, *args, **kwargs):
-        if args and not isinstance(args[-1], dict) and len(args) == 1 and name.endswith(("begin", "end")) \
-                and name not in ("on_epoch_begin", "on_epoch_end") and "batch" not in name:
-            kwargs["logs"] = args[0]
-            args = ()
+        if takes_index:
+            index = args[0] if args else kwargs.pop("epoch", kwargs.pop("batch", None))
+            logs = args[1] if len(args) > 1 else kwargs.pop("logs", None)
+            call_args = (index, {} if logs is None else logs)
+        else:
+            logs = args[0] if args else kwargs.pop("logs", None)
+            call_args = ({} if logs is None else logs,)
         for cb in self.callbacks:
-            getattr(cb, name)(*args, **kwargs)
+            getattr(cb, name)(*call_args)
 
     hook.__name__ = name
     return hook

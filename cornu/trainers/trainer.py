@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from cornu import backend, metrics as metrics_module, ops, optimizers
+from cornu import backend, dtype_policies, metrics as metrics_module, ops, optimizers
 from cornu.callbacks import CallbackList, History
 from cornu.trainers import compile_utils
 from cornu.trainers.data_adapters import train_validation_split
@@ -70,6 +70,10 @@ class Trainer:
         if kwargs:
             raise TypeError(f"compile() got unexpected keyword arguments: {sorted(kwargs)}")
         self.optimizer = optimizers.get(optimizer)
+        policy = getattr(self, "dtype_policy", None) or dtype_policies.dtype_policy()
+        if auto_scale_loss and policy.compute_dtype == "float16" and \
+                not isinstance(self.optimizer, optimizers.LossScaleOptimizer):
+            self.optimizer = optimizers.LossScaleOptimizer(self.optimizer)
         self.loss = loss
         self._compile_loss = compile_utils.CompileLoss(loss, loss_weights) if loss is not None else None
         self._compile_metrics = compile_utils.CompileMetrics(metrics, weighted_metrics)
@@ -184,9 +188,11 @@ class Trainer:
 
         def loss_fn():
             y_pred = self(x, training=True)
-            return self.compute_loss(x, y, y_pred, sample_weight, training=True), y_pred
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            # Differentiate the scaled loss (loss scaling for float16); report the raw one.
+            return self.optimizer.scale_loss(loss), (y_pred, loss)
 
-        loss, y_pred, grads = backend.compute_gradients(loss_fn, trainable)
+        _, (y_pred, loss), grads = backend.compute_gradients(loss_fn, trainable)
         if trainable:
             self.optimizer.apply(grads, trainable)
         self._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
@@ -307,8 +313,14 @@ class Trainer:
         verbose = _resolve_verbose(verbose)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=iterator.num_batches)
+        if validation_data is not None:
+            for cb in callback_list:  # Keras 1/2's `self.validation_data` in callbacks
+                cb.validation_data = _legacy_validation_data(validation_data)
         self.stop_training = False
+        self._initial_epoch = None
         callback_list.on_train_begin()
+        if getattr(self, "_initial_epoch", None):  # set by BackupAndRestore when resuming
+            initial_epoch, self._initial_epoch = self._initial_epoch, None
         logs = {}
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
@@ -487,6 +499,13 @@ def _unpack_validation(data):
     if isinstance(data, list) and len(data) in (2, 3):
         return tuple(data) + (None,) * (3 - len(data))
     return data, None, None
+
+
+def _legacy_validation_data(data):
+    """``(x_val, y_val, sample_weight)`` as Keras 2 callbacks saw it in ``self.validation_data``."""
+    if isinstance(data, (tuple, list)) and len(data) in (2, 3):
+        return tuple(data) + (None,) * (3 - len(data))
+    return data
 
 
 def _should_eval(epoch, freq):
