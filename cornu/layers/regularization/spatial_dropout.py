@@ -11,6 +11,8 @@ class _SpatialDropout(Layer):
     _rank = None  # input rank, set by subclasses
 
     def __init__(self, rate, data_format=None, seed=None, **kwargs):
+        if kwargs.get("noise_shape", "unset") is None:
+            kwargs.pop("noise_shape")  # Keras 2 configs store the (unused) noise_shape=None
         super().__init__(**kwargs)
         cls_name = type(self).__name__
         self.rate = check_rate(self.name, cls_name, rate)

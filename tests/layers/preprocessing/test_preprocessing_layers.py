@@ -179,7 +179,7 @@ def test_random_flip_flips_whole_images():
         layers.RandomFlip("diagonal")
 
 
-def _recover_uniform_draws(layer, n):
+def _recover_uniform_draws(layer):
     """Replay the layer's seed stream: the uniform draws it will make for a batch of ``n``."""
     from cornu import random
 
@@ -192,7 +192,7 @@ def _recover_uniform_draws(layer, n):
 def test_random_rotation_matches_affine_reference():
     img = _images((3, 5, 7, 2))
     layer = layers.RandomRotation((-0.2, 0.3), fill_mode="constant", fill_value=1.0, seed=9)
-    replay = _recover_uniform_draws(layer, 3)
+    replay = _recover_uniform_draws(layer)
     out = N(layer(T(img), training=True))
     from cornu import random
 
@@ -210,7 +210,7 @@ def test_random_zoom_and_translation_match_affine_reference():
 
     img = _images((3, 6, 5, 2))
     zoom = layers.RandomZoom((-0.3, 0.4), width_factor=(0.1, 0.2), fill_mode="wrap", seed=4)
-    replay = _recover_uniform_draws(zoom, 3)
+    replay = _recover_uniform_draws(zoom)
     out = N(zoom(T(img), training=True))
     zy = N(random.uniform((3, 1), minval=0.7, maxval=1.4, dtype="float32", seed=replay))[:, 0]
     zx = N(random.uniform((3, 1), minval=1.1, maxval=1.2, dtype="float32", seed=replay))[:, 0]
@@ -219,7 +219,7 @@ def test_random_zoom_and_translation_match_affine_reference():
     np.testing.assert_allclose(out, _scipy_affine(img, transforms, 1, "wrap", 0.0), rtol=1e-4, atol=1e-3)
 
     shift = layers.RandomTranslation(0.5, (-0.2, 0.0), fill_mode="reflect", interpolation="nearest", seed=5)
-    replay = _recover_uniform_draws(shift, 3)
+    replay = _recover_uniform_draws(shift)
     out = N(shift(T(img), training=True))
     dy = N(random.uniform((3, 1), minval=-0.5, maxval=0.5, dtype="float32", seed=replay))[:, 0] * 6
     dx = N(random.uniform((3, 1), minval=-0.2, maxval=0.0, dtype="float32", seed=replay))[:, 0] * 5
@@ -233,7 +233,7 @@ def test_random_contrast_matches_formula():
 
     img = _images((3, 4, 5, 2))
     layer = layers.RandomContrast((0.2, 0.6), value_range=(0, 255), seed=8)
-    replay = _recover_uniform_draws(layer, 3)
+    replay = _recover_uniform_draws(layer)
     out = N(layer(T(img), training=True))
     factor = N(random.uniform((3, 1, 1, 1), minval=0.8, maxval=1.6, dtype="float32", seed=replay))
     mean = img.mean(axis=(1, 2), keepdims=True)

@@ -149,3 +149,10 @@ def test_noise_layers_inside_jitted_training_steps_differ_between_steps():
     losses = model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False).history["loss"]
     assert len(set(np.round(losses, 6))) == 3  # fresh noise every step
     np.testing.assert_allclose(N(model.predict(x, verbose=0)), np.full((8, 1), 3.0), rtol=1e-6)
+
+
+def test_keras2_spatial_dropout_config_loads():
+    legacy = {"name": "spatial_dropout1d", "trainable": True, "dtype": "float32", "rate": 0.3,
+              "noise_shape": None, "seed": None}
+    layer = layers.SpatialDropout1D.from_config(legacy)
+    assert layer.rate == 0.3
