@@ -59,6 +59,7 @@ class FBetaScore(Metric):
         self.built = False
         if average == "micro":  # scalar state: no need to wait for the data shape
             self._create_variables(())
+            self.built = True
 
     def _create_variables(self, shape):
         self.true_positives = self.add_variable(shape=shape, initializer="zeros",
@@ -88,7 +89,7 @@ class FBetaScore(Metric):
     def build(self, y_true_shape, y_pred_shape):
         """Create the per-class counts for ``num_classes = y_pred_shape[-1]``."""
         self._check_shapes(y_true_shape, y_pred_shape)
-        if self.average != "micro":
+        if not self.built:
             self._create_variables((int(y_pred_shape[-1]),))
         self.built = True
 
@@ -96,8 +97,8 @@ class FBetaScore(Metric):
         """Accumulate weighted TP, FP, FN and label support."""
         y_true = ops.cast(ops.convert_to_tensor(y_true), self.dtype)
         y_pred = ops.cast(ops.convert_to_tensor(y_pred), self.dtype)
-        if not self.built:
-            self.build(tuple(y_true.shape), tuple(y_pred.shape))
+        self._check_shapes(tuple(y_true.shape), tuple(y_pred.shape))
+        self._maybe_build(y_true, y_pred)
         if self.threshold is None:
             row_max = ops.max(y_pred, axis=-1, keepdims=True)
             # the row maximum is positive, unless it is (about) zero

@@ -180,8 +180,18 @@ class Metric:
         self.built = True
 
     def _maybe_build(self, y_true, y_pred):
-        if not self.built:
-            self.build(_shape_of(y_true), _shape_of(y_pred))
+        """Build from the data shapes on the first eager update."""
+        if self.built:
+            return
+        if backend.in_stateless_scope():
+            # Variables created while a step is traced would not be part of its state.
+            raise RuntimeError(
+                f"{type(self).__name__} {self.name!r} creates its variables from the data "
+                "shapes and was not built before being traced. Call "
+                "`metric.build(y_true_shape, y_pred_shape)` before compiling the step "
+                "(the trainer does this from the first batch)."
+            )
+        self.build(_shape_of(y_true), _shape_of(y_pred))
 
     # -- the metric protocol ----------------------------------------------------
     def update_state(self, *args, **kwargs):

@@ -216,8 +216,7 @@ class R2Score(Metric):
         y_true = ops.cast(ops.convert_to_tensor(y_true), self.dtype)
         y_pred = ops.cast(ops.convert_to_tensor(y_pred), self.dtype)
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-        if not self.built:
-            self.build(tuple(y_true.shape), tuple(y_pred.shape))
+        self._maybe_build(y_true, y_pred)
         if sample_weight is None:
             sample_weight = 1.0
         sample_weight = ops.cast(ops.convert_to_tensor(sample_weight), self.dtype)

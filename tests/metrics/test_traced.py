@@ -103,3 +103,28 @@ def test_stateless_update_matches_eager_on_every_engine(index):
         state = m.stateless_update_state(state, ts[i], ps[i],
                                          sample_weight=None if ws is None else ws[i])
     assert_close(m.stateless_result(state), expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("factory", [
+    lambda: metrics.F1Score(average="macro"),
+    metrics.R2Score,
+    lambda: metrics.AUC(multi_label=True),
+])
+def test_unbuilt_shape_dependent_metric_refuses_to_build_inside_a_step(factory):
+    m = factory()
+    y = np.ones((4, 3), "float32")
+    with pytest.raises(RuntimeError, match="build"):
+        with backend.StatelessScope():
+            m.update_state(y, y)
+    assert not m.built
+    m.update_state(y, y)  # eagerly it builds itself
+    assert m.built
+
+
+def test_micro_f1_needs_no_build_and_still_checks_rank():
+    m = metrics.F1Score(average="micro")
+    assert m.built
+    with backend.StatelessScope():
+        m.update_state(np.ones((4, 3)), np.ones((4, 3)))
+    with pytest.raises(ValueError, match="2D"):
+        m.update_state(np.ones((4,)), np.ones((4,)))
