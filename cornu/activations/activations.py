@@ -210,7 +210,8 @@ def hard_shrink(x, threshold=0.5):
 def threshold(x, threshold, default_value):
     """Threshold: ``x`` where ``x > threshold``, else ``default_value``."""
     x = _as_float_tensor(x)
-    return ops.where(ops.greater(x, threshold), x, ops.cast(default_value, ops.dtype(x)))
+    # zeros_like(x) + value keeps x's dtype and stays traceable by torch.compile.
+    return ops.where(ops.greater(x, threshold), x, ops.add(ops.zeros_like(x), default_value))
 
 
 def sigmoid(x):

@@ -167,3 +167,16 @@ def test_relu_with_parameters_under_jax_jit():
         np.asarray(activations.relu(x, **kwargs)),
         rtol=1e-6,
     )
+
+
+@pytest.mark.skipif(backend.backend() != "torch", reason="torch.compile tracing check")
+def test_compiles_with_torch_compile_fullgraph():
+    import torch
+
+    def chain(v):
+        v = activations.relu(v, negative_slope=0.1, max_value=6.0, threshold=0.5)
+        v = activations.threshold(v, 0.2, -1.0) + activations.sparse_sigmoid(v)
+        return activations.softmax(activations.gelu(v), axis=-1)
+
+    x = torch.linspace(-4, 8, 12).reshape(3, 4)
+    torch.testing.assert_close(torch.compile(chain, fullgraph=True, backend="eager")(x), chain(x))
