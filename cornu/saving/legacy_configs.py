@@ -249,6 +249,9 @@ def _translate_args(class_name, original_class, config, keras1=True):
             out["batch_input_shape"] = [None, dim]
     if class_name == "Embedding" and "batch_input_shape" not in out and config.get("input_length"):
         out["batch_input_shape"] = [None, config["input_length"]]
+    out.pop("input_length", None)  # now part of batch_input_shape (Keras 3 warns about it)
+    if class_name != "Embedding":
+        out.pop("input_dim", None)
     if "data_format" in out and out["data_format"] in _DIM_ORDERING:
         out["data_format"] = _DIM_ORDERING[out["data_format"]]
     if "nb_row" in config and "nb_col" in config:
