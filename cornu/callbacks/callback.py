@@ -34,10 +34,10 @@ class Callback:
         """Called at the end of an epoch with the epoch's (and validation) results."""
 
     def on_train_batch_begin(self, batch, logs=None):
-        self.on_batch_begin(batch, logs=logs)
+        self.on_batch_begin(batch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        self.on_batch_end(batch, logs=logs)
+        self.on_batch_end(batch, logs)
 
     def on_test_batch_begin(self, batch, logs=None):
         """Called before each evaluation batch."""
