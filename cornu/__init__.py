@@ -16,6 +16,7 @@ from cornu import (  # noqa: F401
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     optimizers,
     random,
@@ -53,7 +54,7 @@ def version():
 
 __all__ = [
     "activations", "backend", "callbacks", "config", "constraints", "datasets", "dtype_policies",
-    "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "random",
+    "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "random",
     "regularizers", "serialization", "utils", "KerasTensor", "Variable", "DTypePolicy", "Input",
     "InputSpec", "Layer", "Loss", "Metric", "Functional", "Model", "Sequential", "Operation",
     "Optimizer", "version", "__version__", "install_keras_alias",

@@ -91,6 +91,15 @@ class Model(Trainer, Layer):
         config = Layer.get_config(self)
         return config
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Functional configs (``layers``/``input_layers``/``output_layers``) rebuild the graph."""
+        if cls is Model and "input_layers" in config and "layers" in config:
+            from cornu.models.functional import Functional  # noqa: PLC0415
+
+            return Functional.from_config(config, custom_objects=custom_objects)
+        return super().from_config(config)
+
     # -- saving: the saving room (a higher stratum) registers its functions here ----
     def save(self, filepath, overwrite=True, **kwargs):
         """Save the model (``.keras`` archive or legacy ``.h5``)."""

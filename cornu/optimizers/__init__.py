@@ -11,6 +11,7 @@ from cornu.optimizers.base_optimizer import BaseOptimizer, Optimizer
 from cornu.optimizers.ftrl import Ftrl
 from cornu.optimizers.lamb import Lamb
 from cornu.optimizers.lion import Lion
+from cornu.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from cornu.optimizers.nadam import Nadam
 from cornu.optimizers.rmsprop import RMSprop
 from cornu.optimizers.sgd import SGD
@@ -29,6 +30,7 @@ __all__ = [
     "Lion",
     "Adafactor",
     "Lamb",
+    "LossScaleOptimizer",
     "schedules",
     "get",
     "serialize",
@@ -37,7 +39,7 @@ __all__ = [
 
 _MODULE = "keras.optimizers"
 _ALL = (Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor,
-        Lamb)
+        Lamb, LossScaleOptimizer)
 for _cls in _ALL:
     _serialization.register_builtin(_MODULE, _cls)
 del _cls

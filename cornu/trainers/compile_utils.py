@@ -113,41 +113,11 @@ def _batch_size(y):
 
 
 def _resolve_metric(identifier, y_true, y_pred, loss):
-    """A metric object for a compile metric identifier; ``"accuracy"`` resolved Keras's way."""
-    if isinstance(identifier, metrics_module.Metric):
-        return identifier
-    if isinstance(identifier, str) and identifier in ("accuracy", "acc", "crossentropy", "ce"):
-        y_true_shape = tuple(y_true.shape) if y_true is not None else ()
-        y_pred_shape = tuple(y_pred.shape)
-        loss_name = getattr(loss, "name", None) or getattr(getattr(loss, "fn", None), "__name__", "")
-        loss_fn_name = getattr(getattr(loss, "fn", None), "__name__", "") or ""
-        is_binary = y_pred_shape[-1:] == (1,) or "binary" in str(loss_name) or "binary" in loss_fn_name
-        is_sparse = "sparse" in str(loss_name) or "sparse" in loss_fn_name or (
-            len(y_true_shape) < len(y_pred_shape)
-            or (len(y_true_shape) == len(y_pred_shape) and y_true_shape[-1:] == (1,) and y_pred_shape[-1:] != (1,))
-        )
-        if identifier in ("accuracy", "acc"):
-            if is_binary:
-                fn = metrics_module.binary_accuracy
-            elif is_sparse:
-                fn = metrics_module.sparse_categorical_accuracy
-            else:
-                fn = metrics_module.categorical_accuracy
-        else:
-            if is_binary:
-                fn = metrics_module.binary_crossentropy
-            elif is_sparse:
-                fn = metrics_module.sparse_categorical_crossentropy
-            else:
-                fn = metrics_module.categorical_crossentropy
-        return metrics_module.MeanMetricWrapper(fn, name=identifier)
-    metric = metrics_module.get(identifier)
-    if isinstance(metric, type):
-        return metric()
-    if isinstance(metric, metrics_module.Metric):
-        return metric
-    name = identifier if isinstance(identifier, str) else getattr(metric, "__name__", "metric")
-    return metrics_module.MeanMetricWrapper(metric, name=name)
+    """A metric object for a compile metric identifier (named after the string given, as Keras does)."""
+    from cornu.metrics.resolve import resolve_metric  # noqa: PLC0415
+
+    y_true_shape = tuple(y_true.shape) if y_true is not None else tuple(y_pred.shape)
+    return resolve_metric(identifier, y_true_shape, tuple(y_pred.shape), loss=loss)
 
 
 class CompileMetrics:
@@ -181,6 +151,12 @@ class CompileMetrics:
                 for identifier in metric_list:
                     loss = losses[i] if losses else None
                     metric = _resolve_metric(identifier, ys[i], ps[i], loss)
+                    if metric is None:
+                        continue
+                    if hasattr(metric, "build") and not getattr(metric, "built", True):
+                        # Shape-dependent metrics create their variables now, before any tracing.
+                        metric.build(tuple(ys[i].shape) if ys[i] is not None else tuple(ps[i].shape),
+                                     tuple(ps[i].shape))
                     if len(output_names) > 1:
                         metric.name = f"{output_names[i]}_{metric.name}"
                     self.per_output.append((i, metric, weighted))

@@ -58,6 +58,11 @@ class ArrayDataAdapter:
         self.shuffle = shuffle
         self.class_weight = class_weight
         self._steps = steps
+        self.on_device = _fits_on_device((self.x, self.y, self.sample_weight))
+        if self.on_device:
+            # Copied to the engine's device once; each batch is then an index on the device.
+            self.x, self.y, self.sample_weight = tree.map_structure(
+                _to_device, (self.x, self.y, self.sample_weight))
 
     @property
     def num_batches(self):
@@ -75,11 +80,36 @@ class ArrayDataAdapter:
             order = np.random.permutation(n) if self.shuffle else np.arange(n)
             index_batches = [order[i:i + self.batch_size] for i in range(0, n, self.batch_size)]
         for idx in index_batches:
-            take = (lambda a: a[idx]) if self.shuffle else (lambda a, s=idx: a[s[0]:s[-1] + 1])
+            if self.on_device and self.shuffle:
+                device_idx = backend.convert_to_tensor(idx.astype("int32"))
+                take = (lambda a, i=device_idx: backend.numpy.take(a, i, axis=0))
+            elif self.shuffle:
+                take = (lambda a, i=idx: a[i])
+            else:
+                take = (lambda a, s=idx: a[int(s[0]):int(s[-1]) + 1])
             bx = tree.map_structure(lambda a: None if a is None else take(a), self.x)
             by = None if self.y is None else tree.map_structure(lambda a: None if a is None else take(a), self.y)
             bsw = None if self.sample_weight is None else tree.map_structure(take, self.sample_weight)
             yield bx, by, bsw
+
+
+DEVICE_DATA_LIMIT_BYTES = 1 << 30
+
+
+def _fits_on_device(arrays):
+    """Numeric arrays totalling under ``DEVICE_DATA_LIMIT_BYTES`` live on the device."""
+    flat = [a for a in tree.flatten(arrays) if a is not None]
+    if not flat or any(not isinstance(a, np.ndarray) or a.dtype.kind not in "biuf" for a in flat):
+        return False
+    return sum(a.nbytes for a in flat) <= DEVICE_DATA_LIMIT_BYTES
+
+
+def _to_device(a):
+    if a is None:
+        return None
+    if a.dtype == np.float64:
+        a = a.astype(backend.floatx())
+    return backend.convert_to_tensor(a)
 
 
 def train_validation_split(arrays, validation_split):

@@ -8,6 +8,7 @@ from cornu.trainers.data_adapters.iterable_adapters import (
     PyDatasetAdapter,
     is_structure_of_arrays,
 )
+from cornu.utils.py_dataset import PyDataset
 
 
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
@@ -15,6 +16,9 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None,
     """Return a data adapter for ``x`` (arrays, tensors, generator, PyDataset, DataLoader)."""
     if x is None:
         raise ValueError("No input data: `x` is None.")
+    if isinstance(x, PyDataset):  # before the generator test: Keras's image iterators are both
+        _no_targets(y, sample_weight, "a PyDataset/Sequence")
+        return PyDatasetAdapter(x, steps=steps, shuffle=shuffle)
     if inspect.isgenerator(x) or (hasattr(x, "__next__") and hasattr(x, "__iter__")):
         _no_targets(y, sample_weight, "a generator")
         return GeneratorDataAdapter(x, steps=steps)
