@@ -7,14 +7,23 @@ from cornu import backend
 import conv_np_reference as R
 
 
-def _small_cnn():
-    return keras.Sequential([
+# Parameter counts do not depend on initial values: constant initializers keep the JAX engine
+# from compiling a random kernel for every weight shape.
+K = dict(kernel_initializer="zeros")
+SEP = dict(depthwise_initializer="zeros", pointwise_initializer="zeros")
+
+
+def _small_cnn(seed=0):
+    model = keras.Sequential([
         keras.Input((10, 10, 1)),
-        keras.layers.Conv2D(32, 3, activation="relu"),
+        keras.layers.Conv2D(32, 3, activation="relu", **K),
         keras.layers.MaxPooling2D(),
         keras.layers.Flatten(),
-        keras.layers.Dense(10),
+        keras.layers.Dense(10, **K),
     ])
+    r = np.random.default_rng(seed)
+    model.set_weights([(r.standard_normal(w.shape) * 0.3).astype("float32") for w in model.weights])
+    return model
 
 
 def test_small_cnn_predicts_like_numpy_and_trains_with_fit():
@@ -40,14 +49,14 @@ def test_param_count_mnist_convnet():
     # The Keras MNIST convnet; Keras reports 1,199,882 parameters.
     model = keras.Sequential([
         keras.Input((28, 28, 1)),
-        keras.layers.Conv2D(32, 3, activation="relu"),
-        keras.layers.Conv2D(64, 3, activation="relu"),
+        keras.layers.Conv2D(32, 3, activation="relu", **K),
+        keras.layers.Conv2D(64, 3, activation="relu", **K),
         keras.layers.MaxPooling2D(2),
         keras.layers.Dropout(0.25),
         keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dense(128, activation="relu", **K),
         keras.layers.Dropout(0.5),
-        keras.layers.Dense(10, activation="softmax"),
+        keras.layers.Dense(10, activation="softmax", **K),
     ])
     counts = [layer.count_params() for layer in model.layers]
     assert counts == [320, 18496, 0, 0, 0, 12 * 12 * 64 * 128 + 128, 0, 1290]
@@ -56,14 +65,14 @@ def test_param_count_mnist_convnet():
 
 def test_param_count_separable_image_classifier():
     inputs = keras.Input((32, 32, 3))
-    x = keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(inputs)
-    x = keras.layers.SeparableConv2D(64, 3, padding="same", activation="relu")(x)
-    x = keras.layers.SeparableConv2D(64, 3, padding="same", depth_multiplier=2, activation="relu")(x)
+    x = keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu", **K)(inputs)
+    x = keras.layers.SeparableConv2D(64, 3, padding="same", activation="relu", **SEP)(x)
+    x = keras.layers.SeparableConv2D(64, 3, padding="same", depth_multiplier=2, activation="relu", **SEP)(x)
     x = keras.layers.MaxPooling2D(3, strides=2, padding="same")(x)
-    x = keras.layers.SeparableConv2D(128, 3, padding="same", activation="relu")(x)
+    x = keras.layers.SeparableConv2D(128, 3, padding="same", activation="relu", **SEP)(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
     x = keras.layers.Dropout(0.25)(x)
-    outputs = keras.layers.Dense(10)(x)
+    outputs = keras.layers.Dense(10, **K)(x)
     model = keras.Model(inputs, outputs)
     assert tuple(model.output.shape) == (None, 10)
     expected = [
@@ -80,9 +89,9 @@ def test_param_count_separable_image_classifier():
 def test_param_count_conv1d_text_model():
     model = keras.Sequential([
         keras.Input((100, 16)),
-        keras.layers.Conv1D(128, 5, activation="relu"),
+        keras.layers.Conv1D(128, 5, activation="relu", **K),
         keras.layers.GlobalMaxPooling1D(),
-        keras.layers.Dense(1),
+        keras.layers.Dense(1, **K),
     ])
     assert model.count_params() == (5 * 16 * 128 + 128) + (128 + 1) == 10497
     assert tuple(model.layers[0].output.shape) == (None, 96, 128)

