@@ -1,0 +1,35 @@
+"""``cornu.applications``: Keras's prebuilt image models, layer for layer.
+
+Each family has its module (``cornu.applications.resnet`` ...) with the
+constructors, ``preprocess_input`` and ``decode_predictions``. ImageNet
+weights are the files Keras publishes, downloaded once into ``~/.keras/models``.
+"""
+from cornu.applications import (  # noqa: F401
+    densenet,
+    imagenet_utils,
+    inception_v3,
+    mobilenet,
+    mobilenet_v2,
+    resnet,
+    resnet50,
+    resnet_v2,
+    vgg16,
+    vgg19,
+    xception,
+)
+from cornu.applications.densenet import DenseNet121, DenseNet169, DenseNet201  # noqa: F401
+from cornu.applications.inception_v3 import InceptionV3  # noqa: F401
+from cornu.applications.mobilenet import MobileNet  # noqa: F401
+from cornu.applications.mobilenet_v2 import MobileNetV2  # noqa: F401
+from cornu.applications.resnet import ResNet50, ResNet101, ResNet152  # noqa: F401
+from cornu.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2  # noqa: F401
+from cornu.applications.vgg16 import VGG16  # noqa: F401
+from cornu.applications.vgg19 import VGG19  # noqa: F401
+from cornu.applications.xception import Xception  # noqa: F401
+
+__all__ = [
+    "DenseNet121", "DenseNet169", "DenseNet201", "InceptionV3", "MobileNet", "MobileNetV2", "ResNet50",
+    "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception",
+    "densenet", "imagenet_utils", "inception_v3", "mobilenet", "mobilenet_v2", "resnet", "resnet50",
+    "resnet_v2", "vgg16", "vgg19", "xception",
+]
