@@ -66,31 +66,41 @@ def check_file(handle):
     h5py = _h5py()
     count = [0]
 
-    def visit(name, link):
+    def problem(name, link):
         count[0] += 1
         if count[0] > MAX_HDF5_OBJECTS:
-            raise UnsafeFileError(f"HDF5 file has more than {MAX_HDF5_OBJECTS} objects; refusing it.")
+            return UnsafeFileError(f"HDF5 file has more than {MAX_HDF5_OBJECTS} objects; refusing it.")
         if isinstance(link, h5py.SoftLink):
-            raise UnsafeFileError(
+            return UnsafeFileError(
                 f"HDF5 file contains a soft link {name!r} -> {link.path!r}; model files never use "
                 "links, so the file is refused.")
         if isinstance(link, h5py.ExternalLink):
-            raise UnsafeFileError(
+            return UnsafeFileError(
                 f"HDF5 file contains an external link {name!r} -> {link.filename!r}:{link.path!r}, "
                 "which would read another file on this machine; the file is refused.")
         if not isinstance(link, h5py.HardLink):
-            raise UnsafeFileError(f"HDF5 file contains a link of unsupported type at {name!r}.")
+            return UnsafeFileError(f"HDF5 file contains a link of unsupported type at {name!r}.")
         obj = handle[name]
         if isinstance(obj, h5py.Dataset):
             check_dataset(obj, name)
         return None
 
+    def visit(name, link):
+        # An exception raised inside h5py's C-level visitor is not propagated cleanly, so the
+        # first problem is returned (which stops the walk) and raised afterwards.
+        try:
+            return problem(name, link)
+        except (UnsafeFileError, LoadError) as e:
+            return e
+        except Exception as e:  # noqa: BLE001 - corrupt metadata surfaces as LoadError below
+            return LoadError(f"Corrupt HDF5 object {name!r}: {e}")
+
     try:
-        handle.visititems_links(visit)
-    except (UnsafeFileError, LoadError):
-        raise
-    except (OSError, KeyError, ValueError, RuntimeError, TypeError) as e:
+        found = handle.visititems_links(visit)
+    except (OSError, KeyError, ValueError, RuntimeError, TypeError, SystemError) as e:
         raise LoadError(f"Corrupt HDF5 file: {e}") from e
+    if isinstance(found, BaseException):
+        raise found
 
 
 def check_dataset(ds, name=None):

@@ -206,9 +206,9 @@ def translate_layer_config(entry, keras1=False):
         class_name, config = _translate_merge(config)
     original_class = class_name
     class_name = _CLASS_RENAMES.get(class_name, class_name)
-    config = _translate_args(class_name, original_class, config, keras1)
     if class_name == "Lambda":
         config = _translate_lambda(config)
+    config = _translate_args(class_name, original_class, config, keras1)
     entry["class_name"] = class_name
     entry["config"] = config
     if "registered_name" not in entry and "module" not in entry:

@@ -48,7 +48,12 @@ def predict(model, x):
         x = [cornu.ops.convert_to_tensor(v) for v in x]
     else:
         x = cornu.ops.convert_to_tensor(x)
-    return cornu.ops.convert_to_numpy(model(x, training=False))
+    out = model(x, training=False)
+    if isinstance(out, (list, tuple)):
+        return [cornu.ops.convert_to_numpy(o) for o in out]
+    if isinstance(out, dict):
+        return {k: cornu.ops.convert_to_numpy(v) for k, v in out.items()}
+    return cornu.ops.convert_to_numpy(out)
 
 
 def h5_tree(path_or_file):
