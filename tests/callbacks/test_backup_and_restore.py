@@ -81,7 +81,7 @@ _SCRIPT = textwrap.dedent("""
                 os.kill(os.getpid(), signal.SIGKILL)
 
     x, y = data()
-    model = small_model()
+    model = small_model(run_eagerly=False)  # a fresh process: compiling the step is quicker than eager warm-up
     cbs = [callbacks.BackupAndRestore({backup!r})]
     if sys.argv[1] == "kill":
         cbs.append(KillSelf())
