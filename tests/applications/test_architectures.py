@@ -1,0 +1,112 @@
+"""Every application against real Keras: layer names, classes, order, weight
+shapes and parameter count (fixture dumped from Keras by make_fixtures.py)."""
+import gzip
+import json
+import os
+import re
+
+import numpy as np
+import pytest
+
+import cornu
+import cornu.applications as A
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
+with gzip.open(os.path.join(FIXTURES, "keras_layer_specs.json.gz"), "rt") as _f:
+    SPECS = json.load(_f)
+
+# (constructor, heavy): heavy models only run with CORNU_SLOW_TESTS=1 (weight creation takes seconds).
+MODELS = {
+    "VGG16": True, "VGG19": True, "ResNet50": False, "ResNet101": True, "ResNet152": True,
+    "MobileNetV2": False, "MobileNet": False, "InceptionV3": False, "Xception": False,
+    "ResNet50V2": False, "ResNet101V2": True, "ResNet152V2": True, "DenseNet121": False,
+    "DenseNet169": True, "DenseNet201": True,
+}
+SLOW = os.environ.get("CORNU_SLOW_TESTS", "") not in ("", "0")
+
+_AUTO = re.compile(r"_\d+$")
+
+
+def _norm(name, auto):
+    return _AUTO.sub("", name) if auto else name
+
+
+def _auto_named(name, class_name):
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", class_name).lower()
+    snake = snake.replace("2_d", "2d")
+    return name == snake or name.startswith(snake + "_") or class_name == "InputLayer"
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_matches_keras_layer_for_layer(name):
+    if MODELS[name] and not SLOW:
+        pytest.skip("large model: set CORNU_SLOW_TESTS=1")
+    cornu.backend.clear_session() if hasattr(cornu.backend, "clear_session") else None
+    model = getattr(A, name)(weights=None)
+    spec = SPECS[name]
+    got = [[layer.name, layer.__class__.__name__, [list(w.shape) for w in layer.weights]] for layer in model.layers]
+    assert len(got) == len(spec["layers"])
+    for (gname, gcls, gshapes), (kname, kcls, kshapes) in zip(got, spec["layers"]):
+        auto = _auto_named(kname, kcls)
+        assert (_norm(gname, auto), gcls, gshapes) == (_norm(kname, auto), kcls, kshapes)
+    assert model.count_params() == spec["count"]
+    assert list(model.output_shape) == spec["output_shape"]
+    assert model.name == SPECS_NAMES.get(name, name.lower())
+
+
+SPECS_NAMES = {"MobileNetV2": "mobilenetv2_1.00_224", "MobileNet": "mobilenet_1.00_224",
+               "InceptionV3": "inception_v3"}
+
+
+def test_published_counts():
+    # Keras's documented parameter counts (keras.io/api/applications table)
+    published = {"VGG16": 138357544, "ResNet50": 25636712, "MobileNetV2": 3538984,
+                 "InceptionV3": 23851784, "Xception": 22910480}
+    for name, count in published.items():
+        assert SPECS[name]["count"] == count
+
+
+@pytest.mark.parametrize("name,shape,channels", [
+    ("MobileNetV2", (96, 96, 3), 1280), ("ResNet50V2", (64, 64, 3), 2048), ("DenseNet121", (64, 64, 3), 1024),
+    ("InceptionV3", (75, 75, 3), 2048), ("Xception", (71, 71, 3), 2048), ("MobileNet", (64, 64, 3), 1024),
+])
+def test_feature_extractor_pooling(name, shape, channels):
+    ctor = getattr(A, name)
+    for pooling in ("avg", "max"):
+        m = ctor(include_top=False, weights=None, input_shape=shape, pooling=pooling)
+        assert tuple(m.output_shape) == (None, channels)
+    m = ctor(include_top=False, weights=None, input_shape=shape)
+    assert len(m.output_shape) == 4 and m.output_shape[-1] == channels
+
+
+def test_small_forward_and_pooling_values():
+    m = A.MobileNetV2(alpha=0.35, include_top=False, weights=None, input_shape=(96, 96, 3))
+    mp = A.MobileNetV2(alpha=0.35, include_top=False, weights=None, input_shape=(96, 96, 3), pooling="avg")
+    mp.set_weights(m.get_weights())
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 96, 96, 3)).astype("float32")
+    fmap = np.asarray(m.predict(x, verbose=0))
+    assert fmap.shape == (2, 3, 3, 1280)
+    np.testing.assert_allclose(np.asarray(mp.predict(x, verbose=0)), fmap.mean(axis=(1, 2)), rtol=1e-5, atol=1e-6)
+
+
+def test_argument_errors(tmp_path):
+    with pytest.raises(ValueError, match="weights"):
+        A.ResNet50(weights="nowhere.h5")
+    with pytest.raises(ValueError, match="classes"):
+        A.ResNet50(weights="imagenet", classes=10)
+    with pytest.raises(ValueError, match="classifier_activation"):
+        A.VGG16(weights="imagenet", classifier_activation="relu")
+    with pytest.raises(ValueError, match="at least"):
+        A.MobileNetV2(include_top=False, weights=None, input_shape=(16, 16, 3))
+    with pytest.raises(ValueError, match="alpha"):
+        A.MobileNetV2(alpha=0.6, weights="imagenet")
+
+
+def test_classes_and_activation_and_input_tensor():
+    m = A.MobileNetV2(alpha=0.35, input_shape=(96, 96, 3), weights=None, classes=7, classifier_activation=None)
+    assert m.output_shape == (None, 7)
+    assert m.get_layer("predictions").activation.__name__ == "linear"
+    inp = cornu.Input((64, 64, 3))
+    m = A.ResNet50V2(include_top=False, weights=None, input_tensor=inp, pooling="avg")
+    assert m.inputs[0] is inp
+    assert m.output_shape == (None, 2048)
