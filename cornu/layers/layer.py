@@ -26,6 +26,18 @@ _SKIP_TRACKING = frozenset({
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "weights"}
 
 
+# Bumped whenever a layer is created or tracks something new; invalidates cached layer walks.
+_TRACKING_VERSION = [0]
+# torch.nn.Module bookkeeping dicts living in ``__dict__``: never hold cornu sub-layers to discover.
+_ENGINE_INTERNALS = frozenset({
+    "_parameters", "_buffers", "_modules", "_non_persistent_buffers_set", "_backward_pre_hooks",
+    "_backward_hooks", "_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called",
+    "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_state_dict_hooks", "_state_dict_pre_hooks",
+    "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks", "_inbound_nodes", "_outbound_nodes",
+    "_own_variables", "_seed_generators", "_losses", "_init_args", "_flat_layers_cache",
+})
+
+
 class _CallSignature:
     """What a ``call`` accepts, computed once per class."""
 
@@ -65,6 +77,7 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
     """
 
     def __new__(cls, *args, **kwargs):
+        _TRACKING_VERSION[0] += 1
         obj = super().__new__(cls)
         obj._backend_init()
         object.__setattr__(obj, "_own_variables", [])
@@ -110,6 +123,8 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
         object.__setattr__(self, name, value)
 
     def _track_value(self, name, value):
+        if isinstance(value, (Layer, list, tuple, dict)):
+            _TRACKING_VERSION[0] += 1
         if isinstance(value, Layer):
             if value is not self and value not in self._tracked_layers:
                 self._tracked_layers.append(value)
@@ -127,7 +142,21 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
                     self._track_value(name, item)
 
     def _flatten_layers(self, include_self=True, recursive=True):
-        """This layer and its sub-layers, depth first, each once."""
+        """This layer and its sub-layers, depth first, each once.
+
+        Cached until any layer is created or tracks a new sub-layer (the global
+        ``_TRACKING_VERSION`` moves), which keeps the per-step cost of
+        ``trainable_weights``/``losses`` flat.
+        """
+        key = (include_self, recursive, _TRACKING_VERSION[0])
+        cache = self.__dict__.get("_flat_layers_cache")
+        if cache is not None and cache[0] == key:
+            return list(cache[1])
+        out = self._flatten_layers_uncached(include_self, recursive)
+        object.__setattr__(self, "_flat_layers_cache", (key, out))
+        return list(out)
+
+    def _flatten_layers_uncached(self, include_self, recursive):
         out, seen = [], set()
 
         def visit(layer):
@@ -144,8 +173,8 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
 
     def _sublayers(self):
         # Lists of layers mutated after assignment (``self.blocks.append``) are picked up here.
-        for value in list(self.__dict__.values()):
-            if isinstance(value, (list, tuple, dict)):
+        for name, value in list(self.__dict__.items()):
+            if isinstance(value, (list, tuple, dict)) and name not in _ENGINE_INTERNALS:
                 for item in tree.flatten(value):
                     if isinstance(item, Layer) and item is not self and item not in self._tracked_layers:
                         self._tracked_layers.append(item)
@@ -254,7 +283,8 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
 
     def get_weights(self):
         """The weights as a list of NumPy arrays."""
-        return [backend.convert_to_numpy(v.value) for v in self.weights]
+        # Copies: on torch a NumPy view would keep changing as training goes on.
+        return [np.array(backend.convert_to_numpy(v.value), copy=True) for v in self.weights]
 
     def set_weights(self, weights):
         """Set the weights from a list of arrays in ``weights`` order."""
@@ -476,11 +506,9 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
         # masked by torch.nn.Module.__getattr__ with a misleading message.
         if not self._inbound_nodes:
             raise ValueError(f"Layer '{self.name}' has never been called and thus has no defined {what}.")
-        if len(self._inbound_nodes) > 1:
-            raise ValueError(
-                f"Layer '{self.name}' has multiple inbound nodes, so its {what} is ambiguous; "
-                f"use `get_{what}_at(node_index)` instead."
-            )
+        # As in Keras 3: the tensors of the *first* call (`get_{what}_at(i)` for the others).
+        # Keras 2 code reads `model.layers[i].output` of Sequential models, whose layers
+        # gain a node at every rebuild.
         return self._get_node_attribute_at_index(0, attr, what)
 
     def _get_node_attribute_at_index(self, node_index, attr, what):

@@ -110,8 +110,8 @@ def test_shared_layer_applied_to_two_inputs():
     xa = rng.random((2, 3)).astype("float32")
     np.testing.assert_allclose(ops.convert_to_numpy(shared(xa)), xa @ shared.get_weights()[0] + shared.get_weights()[1],
                                rtol=1e-5, atol=1e-6)
-    with pytest.raises(ValueError, match="multiple inbound nodes"):
-        _ = shared.output
+    # Keras 3: `output` is the first call's output (Keras 2 raised for several nodes).
+    assert shared.output is shared.get_output_at(0) and shared.get_output_at(1) is not shared.output
 
 
 def test_model_used_as_a_layer():

@@ -23,8 +23,25 @@ _ALIASES = {
 }
 
 
+_CACHE = {}
+
+
 def standardize_dtype(dtype):
     """Return the canonical string name of ``dtype`` (any engine's or NumPy's)."""
+    try:
+        return _CACHE[dtype]
+    except (KeyError, TypeError):
+        pass
+    name = _standardize(dtype)
+    if dtype is not None and dtype is not float:
+        try:
+            _CACHE[dtype] = name
+        except TypeError:
+            pass
+    return name
+
+
+def _standardize(dtype):
     if dtype is None:
         return config.floatx()
     if dtype is float:

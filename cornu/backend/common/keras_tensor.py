@@ -120,14 +120,26 @@ def is_keras_tensor(x):
 
 def any_symbolic_tensors(args=(), kwargs=None):
     """True when any leaf of ``args``/``kwargs`` is a ``KerasTensor``."""
-    return _any_symbolic(args) or (bool(kwargs) and _any_symbolic(kwargs))
+    # Plain loops (no generators): this runs on every eager op call.
+    for x in args:
+        if x.__class__ is KerasTensor or _any_symbolic(x):
+            return True
+    if kwargs:
+        for x in kwargs.values():
+            if x.__class__ is KerasTensor or _any_symbolic(x):
+                return True
+    return False
 
 
 def _any_symbolic(x):
     if isinstance(x, KerasTensor):
         return True
     if isinstance(x, (list, tuple)):
-        return any(_any_symbolic(v) for v in x)
-    if isinstance(x, dict):
-        return any(_any_symbolic(v) for v in x.values())
+        for v in x:
+            if _any_symbolic(v):
+                return True
+    elif isinstance(x, dict):
+        for v in x.values():
+            if _any_symbolic(v):
+                return True
     return False

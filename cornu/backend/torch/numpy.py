@@ -46,12 +46,51 @@ def _pair(x1, x2):
     return t(x1), t(x2)
 
 
-def add(x1, x2): a, b = _pair(x1, x2); return torch.add(a, b)
-def subtract(x1, x2): a, b = _pair(x1, x2); return torch.subtract(a, b)
-def multiply(x1, x2): a, b = _pair(x1, x2); return torch.multiply(a, b)
+def _with_scalar(x1, x2):
+    """``(tensor, scalar, scalar_first)`` when exactly one operand is a Python scalar, else None.
+
+    torch's own operators treat Python scalars as weakly typed, as cornu wants,
+    without building a 0-d tensor per call.
+    """
+    if _is_scalar(x2) and not _is_scalar(x1):
+        x1 = t(x1)
+        if not isinstance(x2, float) or x1.is_floating_point():
+            return x1, x2, False
+    elif _is_scalar(x1) and not _is_scalar(x2):
+        x2 = t(x2)
+        if not isinstance(x1, float) or x2.is_floating_point():
+            return x2, x1, True
+    return None
+
+
+def add(x1, x2):
+    fast = _with_scalar(x1, x2)
+    if fast is not None:
+        return fast[0] + fast[1]
+    a, b = _pair(x1, x2)
+    return torch.add(a, b)
+
+
+def subtract(x1, x2):
+    fast = _with_scalar(x1, x2)
+    if fast is not None:
+        return fast[1] - fast[0] if fast[2] else fast[0] - fast[1]
+    a, b = _pair(x1, x2)
+    return torch.subtract(a, b)
+
+
+def multiply(x1, x2):
+    fast = _with_scalar(x1, x2)
+    if fast is not None:
+        return fast[0] * fast[1]
+    a, b = _pair(x1, x2)
+    return torch.multiply(a, b)
 
 
 def true_divide(x1, x2):
+    fast = _with_scalar(x1, x2)
+    if fast is not None and fast[0].is_floating_point():
+        return fast[1] / fast[0] if fast[2] else fast[0] / fast[1]
     a, b = _pair(x1, x2)
     if not a.is_floating_point() and not b.is_floating_point():
         a, b = cast(a, config.floatx()), cast(b, config.floatx())
