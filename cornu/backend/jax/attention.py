@@ -39,11 +39,11 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         mask = _to_4d(mask)
         if mask.dtype != jnp.bool_:
             mask = mask != 0
-    if hasattr(jax.nn, "dot_product_attention"):
+    if hasattr(jax.nn, "dot_product_attention") and v.shape[-1] == q.shape[-1]:
         return jax.nn.dot_product_attention(q, k, v, bias=bias, mask=mask, scale=scale,
                                             is_causal=bool(is_causal))
-    # Plain-ops fallback for older JAX.
-    scale = scale if scale is not None else 1.0 / jnp.sqrt(q.shape[-1]).astype(q.dtype)
+    # Plain ops: older JAX, or value heads of another size than the query heads.
+    scale = scale if scale is not None else 1.0 / float(q.shape[-1]) ** 0.5
     logits = jnp.einsum("btnh,bsnh->bnts", q, k) * scale
     if bias is not None:
         logits = logits + bias

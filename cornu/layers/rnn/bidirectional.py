@@ -53,6 +53,9 @@ class Bidirectional(Layer):
                 f"received backward_layer={backward_layer!r}."
             )
         super().__init__(**kwargs)
+        # Layer keeps the constructor arguments, and scans them for sub-layers; the
+        # template `layer` is not a sub-layer (it is copied into forward/backward).
+        object.__setattr__(self, "_init_args", ((), {}))
         _checks.check_choice(self, merge_mode, "merge_mode", _MERGE_MODES)
         self.forward_layer = _renamed_copy(layer, "forward_")
         if backward_layer is None:

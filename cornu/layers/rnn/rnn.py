@@ -136,6 +136,11 @@ class RNN(Layer):
 
     # -- build and states ----------------------------------------------------------------
     def build(self, sequences_shape, initial_state_shape=None):
+        if self.unroll and sequences_shape[1] is None:
+            raise ValueError(
+                f"Layer '{self.name}' cannot unroll a sequence whose time dimension is "
+                "undefined; give the `Input` a fixed number of steps."
+            )
         step_input_shape = (sequences_shape[0],) + tuple(sequences_shape[2:])
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build(step_input_shape)
@@ -224,8 +229,10 @@ class RNN(Layer):
         cell_kwargs = {"training": training} if _accepts_training(self.cell) else {}
         cell = self.cell
 
+        call_fn = cell if callable(cell) else cell.call
+
         def step(inputs, states):
-            output, new_states = cell(inputs, states, **cell_kwargs)
+            output, new_states = call_fn(inputs, states, **cell_kwargs)
             if not tree.is_nested(new_states):
                 new_states = [new_states]
             return output, list(new_states)

@@ -68,7 +68,8 @@ class StackedRNNCells(Layer):
             if isinstance(cell, Layer):
                 if cell._call_signature.accepts_training:
                     cell_kwargs["training"] = training
-            inputs, cell_states = cell(inputs, cell_states, **cell_kwargs)
+            call_fn = cell if callable(cell) else cell.call
+            inputs, cell_states = call_fn(inputs, cell_states, **cell_kwargs)
             if not tree.is_nested(cell_states):
                 cell_states = [cell_states]
             cell_states = list(cell_states)
