@@ -1,6 +1,11 @@
-"""``keras.backend`` for scripts: Keras 3's names plus the Keras 2 ``K.*`` functions people use."""
-import warnings
+"""The Keras 2 ``K.*`` functions people use, for ``keras.backend`` in scripts.
 
+``cornu.legacy.install()`` copies every name here that ``cornu.backend`` lacks onto
+``cornu.backend`` (``keras.backend`` *is* ``cornu.backend``, as in Keras 3), so
+``from keras import backend as K; K.mean(...)``, ``K.function``, ``K.gradients``
+and ``K.image_dim_ordering()`` work.  ``function``/``gradients``/``placeholder``/
+``learning_phase`` live in ``cornu.legacy.graph``.
+"""
 import numpy as np
 
 from cornu import backend as _b, ops
@@ -16,17 +21,34 @@ from cornu.backend import (  # noqa: F401
     set_image_data_format,
     standardize_dtype,
 )
+from cornu.legacy.deprecation import warn_once
 from cornu.utils import naming
 
 
-def clear_session():
-    """Reset name counters (``dense``, ``dense_1`` ... start again)."""
+def clear_session(free_memory=True):
+    """Reset name counters (``dense``, ``dense_1`` ... start again) and the learning phase."""
+    from cornu.legacy import graph  # noqa: PLC0415
+
     naming.reset_uids()
+    graph.reset_learning_phase()
 
 
 def int_shape(x):
-    """The static shape of a tensor or variable as a tuple."""
-    return tuple(x.shape)
+    """The static shape of a tensor or variable as a tuple (``None`` for unknown dimensions)."""
+    return tuple(None if d is None else int(d) for d in x.shape)
+
+
+def dtype(x):
+    """The dtype of a tensor or variable, as a string (``"float32"``)."""
+    return standardize_dtype(x.dtype)
+
+
+def is_variable(x):
+    return isinstance(x, _b.Variable)
+
+
+def is_tensor(x):
+    return _b.is_tensor(x) or isinstance(x, KerasTensor)
 
 
 def variable(value, dtype=None, name=None, constraint=None):
@@ -45,6 +67,11 @@ def constant(value, dtype=None, shape=None, name=None):
 
 def eval(x):  # noqa: A001 - Keras 2 name
     """The value of a tensor or variable as NumPy."""
+    if isinstance(x, KerasTensor):
+        raise ValueError("K.eval() of a symbolic tensor needs input values; use "
+                         "`K.function(inputs, [tensor])([values])` instead.")
+    if isinstance(x, _b.Variable):
+        x = x.value
     return _b.convert_to_numpy(x)
 
 
@@ -57,7 +84,23 @@ def batch_get_value(xs):
 
 def set_value(x, value):
     """Assign ``value`` to variable ``x``."""
-    x.assign(np.asarray(value))
+    x.assign(np.asarray(value, dtype=standardize_dtype(x.dtype)))
+
+
+def update(x, new_x):
+    """Keras 2: assign ``new_x`` to variable ``x`` (done at once)."""
+    x.assign(new_x)
+    return x
+
+
+def update_add(x, increment):
+    x.assign_add(increment)
+    return x
+
+
+def update_sub(x, decrement):
+    x.assign_sub(decrement)
+    return x
 
 
 def batch_set_value(tuples):
@@ -73,16 +116,22 @@ def cast_to_floatx(x):
     return np.asarray(x, dtype=floatx())
 
 
+def get_uid(prefix=""):
+    return naming.get_uid(prefix)
+
+
 def image_dim_ordering():
     """Keras 1: ``"tf"`` for channels_last, ``"th"`` for channels_first."""
     return "tf" if image_data_format() == "channels_last" else "th"
 
 
-def set_image_dim_ordering(ordering):
-    """Keras 1: ``"tf"``/``"th"`` -> channels_last/channels_first."""
-    warnings.warn("`set_image_dim_ordering` is Keras 1; use `set_image_data_format`.", DeprecationWarning,
-                  stacklevel=2)
-    set_image_data_format({"tf": "channels_last", "th": "channels_first"}[ordering])
+def set_image_dim_ordering(dim_ordering):
+    """Keras 1: ``"tf"``/``"th"`` -> ``set_image_data_format("channels_last"/"channels_first")``."""
+    warn_once(("name", "set_image_dim_ordering"),
+              "`set_image_dim_ordering` is Keras 1; use `set_image_data_format`.")
+    if dim_ordering not in ("tf", "th"):
+        raise ValueError(f"Unknown dim_ordering: {dim_ordering!r}; expected 'tf' or 'th'.")
+    set_image_data_format({"tf": "channels_last", "th": "channels_first"}[dim_ordering])
 
 
 def _axis_kw(fn):
@@ -120,7 +169,6 @@ squeeze = ops.squeeze
 stack = ops.stack
 sigmoid = ops.sigmoid
 tanh = ops.tanh
-relu = ops.relu
 softmax = ops.softmax
 softplus = ops.softplus
 argmax = ops.argmax
@@ -167,23 +215,89 @@ def count_params(x):
     return int(np.prod(x.shape))
 
 
-def learning_phase():
-    """Keras 2: always 0 (inference) outside ``fit``; cornu passes ``training`` explicitly."""
-    return 0
+def flatten(x):
+    return ops.reshape(x, (-1,))
 
 
-def function(inputs, outputs, updates=None, name=None, **kwargs):
-    """Keras 2 ``K.function``: a callable mapping input arrays to output arrays.
+def batch_flatten(x):
+    """``(batch, d1, d2, ...)`` -> ``(batch, d1 * d2 * ...)``."""
+    return ops.reshape(x, (-1, int(np.prod(x.shape[1:]))))
 
-    ``inputs``/``outputs`` are symbolic tensors of a functional model.
-    """
-    from cornu.models import Model  # noqa: PLC0415  (legacy sits above models)
 
-    model = Model(inputs=list(inputs), outputs=list(outputs))
+def l2_normalize(x, axis=None):
+    """``x / sqrt(max(sum(x ** 2, axis), 1e-12))`` (TensorFlow's ``l2_normalize``, as Keras 2 used)."""
+    square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
+    return x * ops.rsqrt(ops.maximum(square_sum, 1e-12))
 
-    def run(values):
-        result = model(list(values) if len(inputs) > 1 else values[0], training=False)
-        result = result if isinstance(result, (list, tuple)) else [result]
-        return [_b.convert_to_numpy(r) for r in result]
 
-    return run
+def switch(condition, then_expression, else_expression):
+    """Elementwise ``then_expression`` where ``condition`` holds, else ``else_expression``."""
+    then_value = then_expression() if callable(then_expression) else then_expression
+    else_value = else_expression() if callable(else_expression) else else_expression
+    return ops.where(condition, then_value, else_value)
+
+
+def permute_dimensions(x, pattern):
+    return ops.transpose(x, tuple(pattern))
+
+
+def repeat_elements(x, rep, axis):
+    return ops.repeat(x, rep, axis=axis)
+
+
+def repeat(x, n):
+    """``(batch, dim)`` -> ``(batch, n, dim)``."""
+    return ops.repeat(ops.expand_dims(x, 1), n, axis=1)
+
+
+def gather(reference, indices):
+    return ops.take(reference, indices, axis=0)
+
+
+def one_hot(indices, num_classes):
+    return ops.one_hot(indices, num_classes)
+
+
+def batch_dot(x, y, axes=None):
+    """Per-sample dot product (Keras 2 ``K.batch_dot``); ``axes`` defaults to the last of
+    ``x`` and the last (or second-to-last, for 3D+ ``y``) of ``y``."""
+    from cornu.layers.merging.dot import batch_dot as _batch_dot  # noqa: PLC0415
+
+    if axes is None:
+        axes = (len(x.shape) - 1, len(y.shape) - 1 if len(y.shape) == 2 else len(y.shape) - 2)
+    elif isinstance(axes, int):
+        axes = (axes, axes)
+    axes = tuple(a % len(s) for a, s in zip(axes, (x.shape, y.shape)))
+    return _batch_dot(x, y, axes)
+
+
+def bias_add(x, bias, data_format=None):
+    if (data_format or image_data_format()) == "channels_first" and len(x.shape) > 2:
+        bias = ops.reshape(bias, (1, -1) + (1,) * (len(x.shape) - 2))
+    return x + bias
+
+
+greater = ops.greater
+greater_equal = ops.greater_equal
+less = ops.less
+less_equal = ops.less_equal
+not_equal = ops.not_equal
+round = ops.round  # noqa: A001
+sign = ops.sign
+tile = ops.tile
+arange = ops.arange
+cumsum = ops.cumsum
+cumprod = ops.cumprod
+logsumexp = ops.logsumexp
+softsign = ops.softsign
+hard_sigmoid = ops.hard_sigmoid
+elu = ops.elu
+sin = ops.sin
+cos = ops.cos
+
+
+def relu(x, alpha=0.0, max_value=None, threshold=0.0):
+    """Keras 2 ``K.relu``: ``alpha`` is the slope below ``threshold``, ``max_value`` the cap."""
+    from cornu import activations  # noqa: PLC0415
+
+    return activations.relu(x, negative_slope=alpha, max_value=max_value, threshold=threshold)

@@ -109,11 +109,16 @@ class _CallableLegacyModule(LegacyModule):
         return getattr(importlib.import_module(module_name), function)(*args, **kwargs)
 
 
-def _add_fallback(module, targets):
-    """Let a real cornu module answer the other names of the Keras 1/2 path it stands for."""
-    if "_cornu_legacy_fallback" in module.__dict__:
-        return
+# Fallback lookups injected into real cornu modules: {module name: {"children": {name: keras path},
+# "families": (cornu modules serving Keras 1 family names)}}.
+_FALLBACKS = {}
+_SHIMS = {}
+
+
+def _fallback_getattr(module):
+    """The ``__getattr__`` injected into a cornu module standing for Keras 1/2 paths."""
     previous = module.__dict__.get("__getattr__")
+    entry = _FALLBACKS[module.__name__]
 
     def __getattr__(name):
         if previous is not None:
@@ -121,20 +126,52 @@ def _add_fallback(module, targets):
                 return previous(name)
             except AttributeError:
                 pass
-        if not name.startswith("_") and name[:1].isupper() or name in _FALLBACK_FUNCTIONS:
-            for target in targets:
+        fullname = entry["children"].get(name)
+        if fullname is not None and _FINDER in sys.meta_path:
+            # `from keras.utils import np_utils`: the import system asks the parent (cornu.utils).
+            return importlib.import_module(fullname)
+        if entry["families"] and not name.startswith("_") and (name[:1].isupper() or name in _FALLBACK_FUNCTIONS):
+            for target in entry["families"]:
                 found = getattr(importlib.import_module(target), name, None)
                 if found is not None:
                     return found
         raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
 
-    module.__dict__["__getattr__"] = __getattr__
-    module.__dict__["_cornu_legacy_fallback"] = True
+    return __getattr__
+
+
+def _register_fallback(module, child=None, fullname=None, families=None):
+    entry = _FALLBACKS.setdefault(module.__name__, {"children": {}, "families": ()})
+    if child is not None:
+        entry["children"][child] = fullname
+    if families and not entry["families"]:
+        entry["families"] = tuple(families)
+    if module.__dict__.get("_cornu_legacy_fallback") is not True:
+        module.__dict__["__getattr__"] = _fallback_getattr(module)
+        module.__dict__["_cornu_legacy_fallback"] = True
 
 
 # Lower-case names a legacy path may serve (merge functions of Keras 2's ``keras.layers.merge``).
 _FALLBACK_FUNCTIONS = frozenset({"add", "subtract", "multiply", "average", "maximum", "minimum",
                                  "concatenate", "dot", "merge"})
+
+
+def _cornu_name(keras_name):
+    return MODULE_MAP.get(keras_name, "cornu" + keras_name[len("keras"):])
+
+
+def _install_parent_fallbacks():
+    """Let ``from keras.utils import np_utils`` work: the parent (``cornu.utils``) answers the child."""
+    for fullname in LEGACY_MODULES:
+        parent_name, _, child = fullname.rpartition(".")
+        if parent_name in LEGACY_MODULES:
+            continue  # a shim parent finds its children through the import system
+        try:
+            parent = importlib.import_module(_cornu_name(parent_name))
+        except ImportError:
+            continue
+        if not isinstance(parent.__dict__.get(child), types.ModuleType):
+            _register_fallback(parent, child=child, fullname=fullname)
 
 
 _IMPORT_ATTRS = ("__spec__", "__loader__", "__path__", "__package__", "__file__", "__cached__")
@@ -178,8 +215,8 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
 
     def _builder(self, fullname):
         if fullname in LEGACY_MODULES:
-            return lambda: _legacy_module(fullname)
-        cornu_name = MODULE_MAP.get(fullname, "cornu" + fullname[len("keras"):])
+            return lambda: legacy_module(fullname)
+        cornu_name = _cornu_name(fullname)
         try:
             if importlib.util.find_spec(cornu_name) is None:
                 return None
@@ -188,23 +225,28 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
         return lambda: importlib.import_module(cornu_name)
 
 
-def _legacy_module(fullname):
+def legacy_module(fullname, warn=True):
+    """The module object standing for the Keras 1/2 path ``fullname`` (one per process)."""
     targets = LEGACY_MODULES[fullname]
+    if warn:
+        warn_once(("module", fullname),
+                  f"`{fullname}` is a Keras 1/2 module path; its names now live in "
+                  f"`{targets[0].replace('cornu', 'keras', 1)}`. Import them from there.")
+    if fullname in _SHIMS:
+        return _SHIMS[fullname]
     parent_name, _, child = fullname.rpartition(".")
-    warn_once(("module", fullname),
-              f"`{fullname}` is a Keras 1/2 module path; its names now live in "
-              f"`{targets[0].replace('cornu', 'keras', 1)}`. Import them from there.")
-    parent = sys.modules.get(parent_name)
-    existing = getattr(parent, child, None) if parent is not None else None
+    parent = sys.modules.get(_cornu_name(parent_name))
+    existing = parent.__dict__.get(child) if parent is not None else None
     if isinstance(existing, types.ModuleType) and not isinstance(existing, LegacyModule) \
             and existing.__name__.startswith("cornu."):
         # e.g. `keras.layers.core` -> `cornu.layers.core`: a real submodule; serve the rest from `targets`.
-        _add_fallback(existing, targets)
-        return existing
-    if isinstance(existing, LegacyModule):
-        return existing
-    cls = _CallableLegacyModule if fullname in _CALLABLE_MODULES else LegacyModule
-    return cls(fullname, targets)
+        _register_fallback(existing, families=targets)
+        module = existing
+    else:
+        cls = _CallableLegacyModule if fullname in _CALLABLE_MODULES else LegacyModule
+        module = cls(fullname, targets)
+    _SHIMS[fullname] = module
+    return module
 
 
 _FINDER = KerasAliasFinder()
@@ -214,6 +256,7 @@ def install_keras_alias():
     """Make ``import keras`` give cornu in this process (idempotent)."""
     if _FINDER not in sys.meta_path:
         sys.meta_path.insert(0, _FINDER)
+    _install_parent_fallbacks()
     for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:
         module = sys.modules[name]
         if not (getattr(module, "__name__", "").startswith("cornu") or isinstance(module, LegacyModule)):
@@ -221,12 +264,18 @@ def install_keras_alias():
 
 
 def uninstall_keras_alias():
-    """Undo ``install_keras_alias``."""
+    """Undo ``install_keras_alias`` (the shims imports attached to cornu modules go too)."""
     if _FINDER in sys.meta_path:
         sys.meta_path.remove(_FINDER)
     for name in [n for n in sys.modules if n == "keras" or n.startswith("keras.")]:
         del sys.modules[name]
+    for fullname, module in _SHIMS.items():
+        parent_name, _, child = fullname.rpartition(".")
+        parent = sys.modules.get(_cornu_name(parent_name))
+        if isinstance(module, LegacyModule) and fullname not in _CALLABLE_MODULES and parent is not None \
+                and parent.__dict__.get(child) is module:
+            del parent.__dict__[child]
 
 
-__all__ = ["install_keras_alias", "uninstall_keras_alias", "KerasAliasFinder", "LegacyModule",
+__all__ = ["install_keras_alias", "uninstall_keras_alias", "legacy_module", "KerasAliasFinder", "LegacyModule",
            "MODULE_MAP", "LEGACY_MODULES"]

@@ -15,9 +15,10 @@ with its own ``bias=`` or ``init=`` argument is left alone.
 stride of 3 (``Convolution2D`` is ``Conv2D``).  The call's source text
 decides: spelled ``Convolution2D``/``Convolution3D`` (Keras 1 names), or
 ``Conv2D`` together with Keras 1 keywords, it is Keras 1's kernel; spelled
-``Conv2D`` otherwise, Keras 3's stride.  Without source text (a class held in
-a variable, code from ``exec``) Keras 2's rule applies: integer 2nd and 3rd
-arguments and no ``padding``/``strides``/``data_format`` keyword mean a kernel.
+``Conv2D`` otherwise, Keras 3's stride.  Without source text, or spelled
+otherwise (a class held in a variable), Keras 2's rule applies: integer 2nd
+and 3rd arguments and no ``padding``/``strides``/``data_format`` keyword mean
+a kernel.  Subclasses with their own ``__init__`` keep their positionals.
 """
 import functools
 import inspect
@@ -91,6 +92,8 @@ KERAS1_CONV_SIGNATURES = {
                       "subsample_length", "W_regularizer", "b_regularizer", "activity_regularizer",
                       "W_constraint", "b_constraint", "bias", "input_dim", "input_length"),
 }
+_KERAS3_CONV_NAMES = frozenset({"Conv2D", "Conv3D", "Conv2DTranspose", "Conv3DTranspose", "SeparableConv2D",
+                                "Convolution2DTranspose", "Convolution3DTranspose"})
 _KERAS1_NAME_OF = {"Conv2D": "Convolution2D", "Conv3D": "Convolution3D", "Conv2DTranspose": "Deconvolution2D",
                    "SeparableConv2D": "SeparableConvolution2D", "Conv1D": "Convolution1D"}
 
@@ -241,6 +244,10 @@ def _keras1_positional(cls, families, args, kwargs):
     if rank == 0 or len(args) < rank + 1 or not all(_is_int(a) for a in args[1:rank + 1]):
         return args
     cornu_name = next((n for n in ("Conv2DTranspose", "SeparableConv2D", "Conv3D", "Conv2D") if n in families))
+    import cornu.layers as layers  # noqa: PLC0415
+
+    if cls.__init__ is not getattr(layers, cornu_name).__init__:
+        return args  # a subclass with its own signature: its positionals are its own
     keras1_name = kwargs.pop("_cornu_keras1_name", None) or _KERAS1_NAME_OF[cornu_name]
     spelled = _spelled_callee()
     keras1_words = bool(kwargs.keys() & _KERAS1_CONV_KEYWORDS)
@@ -249,7 +256,7 @@ def _keras1_positional(cls, families, args, kwargs):
         legacy = True  # Keras 3's 4th argument is `padding`, never an int
     elif spelled in KERAS1_CONV_SIGNATURES:
         legacy = True
-    elif spelled is not None:
+    elif spelled in _KERAS3_CONV_NAMES:
         legacy = keras1_words and not keras3_words
     else:
         legacy = not keras3_words  # Keras 2's rule
@@ -263,6 +270,10 @@ def _keras1_positional(cls, families, args, kwargs):
         if key in kwargs:
             raise TypeError(f"{keras1_name}: got multiple values for argument {key!r}.")
         kwargs[key] = value
+    # The leading positionals become Keras 3 keywords here (one warning for the signature).
+    kwargs["filters"] = kwargs.pop("nb_filter")
+    kernel_keys = signature[1:rank + 1]
+    kwargs["kernel_size"] = tuple(int(kwargs.pop(k)) for k in kernel_keys)
     _warn(f"positional:{keras1_name}", f"`{keras1_name}({', '.join(signature[:rank + 1])}, ...)` is the Keras 1 "
           f"signature; write `{cornu_name}(filters, kernel_size=({', '.join(['k'] * rank)}), ...)`.")
     return ()

@@ -24,6 +24,9 @@ def merge_spec(mode="sum", concat_axis=-1, dot_axes=-1, output_shape=None, outpu
     kwargs["name"] = name
     if callable(mode):
         fn, extra = mode, dict(arguments or {})
+        if isinstance(output_shape, (tuple, list)):  # Keras 1: the shape without the batch axis
+            shape = tuple(output_shape)
+            output_shape = lambda shapes: (shapes[0][0],) + shape  # noqa: E731
         return _layers.Lambda, dict(kwargs, function=lambda tensors: fn(tensors, **extra),
                                     output_shape=output_shape)
     if mode not in MERGE_MODES:
@@ -139,10 +142,18 @@ LEGACY_LAYERS = {c.__name__: c for c in (Merge, AtrousConvolution1D, AtrousConvo
 
 
 def install():
-    """Add the Keras 1/2 names ``cornu.layers`` lacks (``merge``, ``Merge``, ``Deconvolution2D``...)."""
-    for name, obj in list(LEGACY_LAYERS.items()) + [("merge", merge)]:
+    """Add the Keras 1/2 names ``cornu.layers`` lacks (``merge``, ``Merge``, ``Deconvolution2D``...).
+
+    ``cornu.layers.merge`` is the object standing for the path ``keras.layers.merge``: callable
+    as Keras 1's ``merge(...)`` and holding Keras 2's merge layers and functions.
+    """
+    from cornu.legacy.keras_alias import legacy_module  # noqa: PLC0415
+
+    for name, obj in LEGACY_LAYERS.items():
         if not hasattr(_layers, name):
             setattr(_layers, name, obj)
+    if "merge" not in _layers.__dict__:
+        _layers.merge = legacy_module("keras.layers.merge", warn=False)
 
 
 __all__ = ["merge", "Merge", "install"] + sorted(set(LEGACY_LAYERS) - {"Merge"})
