@@ -234,6 +234,8 @@ def _build_graph(inputs, outputs):
         node = history.operation._inbound_nodes[history.node_index]
         if id(node) in visited:
             return
+        if id(tensor) in input_ids and not node.is_input:
+            return  # an intermediate tensor used as a model input: its producer is outside the model
         if id(node) in path:
             raise ValueError("The model graph has a cycle.")
         path.add(id(node))

@@ -201,3 +201,15 @@ def test_layer_is_a_torch_module_when_on_torch():
     out.sum().backward()
     assert all(p.grad is not None for p in model.parameters())
     assert sum(p.numel() for p in model.parameters()) == model.count_params()
+
+
+def test_intermediate_tensor_as_model_input():
+    inputs = keras.Input(shape=(3,))
+    hidden = layers.Dense(4, name="first")(inputs)
+    out = layers.Dense(2, name="second")(hidden)
+    head = keras.Model(hidden, out)
+    assert [layer.name for layer in head.layers] == ["second"]
+    h = rng.random((5, 4)).astype("float32")
+    second = head.get_layer("second")
+    np.testing.assert_allclose(head.predict(h, verbose=0), h @ second.get_weights()[0] + second.get_weights()[1],
+                               rtol=1e-5, atol=1e-6)

@@ -18,14 +18,14 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None,
         raise ValueError("No input data: `x` is None.")
     if isinstance(x, PyDataset):  # before the generator test: Keras's image iterators are both
         _no_targets(y, sample_weight, "a PyDataset/Sequence")
-        return PyDatasetAdapter(x, steps=steps, shuffle=shuffle)
+        return PyDatasetAdapter(x, steps=steps, shuffle=False)  # Keras ignores `shuffle` for PyDatasets
     if inspect.isgenerator(x) or (hasattr(x, "__next__") and hasattr(x, "__iter__")):
         _no_targets(y, sample_weight, "a generator")
         return GeneratorDataAdapter(x, steps=steps)
     if hasattr(x, "__getitem__") and hasattr(x, "__len__") and not is_structure_of_arrays(x) \
             and not isinstance(x, (list, tuple, dict)):
         _no_targets(y, sample_weight, "a PyDataset/Sequence")
-        return PyDatasetAdapter(x, steps=steps, shuffle=shuffle)
+        return PyDatasetAdapter(x, steps=steps, shuffle=False)  # Keras ignores `shuffle` for PyDatasets
     if hasattr(x, "__iter__") and not isinstance(x, (list, tuple, dict)) and not hasattr(x, "shape"):
         _no_targets(y, sample_weight, "an iterable dataset")
         return IterableAdapter(x, steps=steps)
