@@ -6,6 +6,7 @@ weights are the files Keras publishes, downloaded once into ``~/.keras/models``.
 """
 from cornu.applications import (  # noqa: F401
     densenet,
+    efficientnet,
     imagenet_utils,
     inception_v3,
     mobilenet,
@@ -18,6 +19,16 @@ from cornu.applications import (  # noqa: F401
     xception,
 )
 from cornu.applications.densenet import DenseNet121, DenseNet169, DenseNet201  # noqa: F401
+from cornu.applications.efficientnet import (  # noqa: F401
+    EfficientNetB0,
+    EfficientNetB1,
+    EfficientNetB2,
+    EfficientNetB3,
+    EfficientNetB4,
+    EfficientNetB5,
+    EfficientNetB6,
+    EfficientNetB7,
+)
 from cornu.applications.inception_v3 import InceptionV3  # noqa: F401
 from cornu.applications.mobilenet import MobileNet  # noqa: F401
 from cornu.applications.mobilenet_v2 import MobileNetV2  # noqa: F401
@@ -28,8 +39,9 @@ from cornu.applications.vgg19 import VGG19  # noqa: F401
 from cornu.applications.xception import Xception  # noqa: F401
 
 __all__ = [
-    "DenseNet121", "DenseNet169", "DenseNet201", "InceptionV3", "MobileNet", "MobileNetV2", "ResNet50",
+    "DenseNet121", "DenseNet169", "DenseNet201", "EfficientNetB0", "EfficientNetB1", "EfficientNetB2",
+    "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7", "InceptionV3", "MobileNet", "MobileNetV2", "ResNet50",
     "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception",
-    "densenet", "imagenet_utils", "inception_v3", "mobilenet", "mobilenet_v2", "resnet", "resnet50",
+    "densenet", "efficientnet", "imagenet_utils", "inception_v3", "mobilenet", "mobilenet_v2", "resnet", "resnet50",
     "resnet_v2", "vgg16", "vgg19", "xception",
 ]

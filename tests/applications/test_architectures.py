@@ -21,7 +21,7 @@ MODELS = {
     "VGG16": True, "VGG19": True, "ResNet50": False, "ResNet101": True, "ResNet152": True,
     "MobileNetV2": False, "MobileNet": True, "InceptionV3": True, "Xception": True,
     "ResNet50V2": True, "ResNet101V2": True, "ResNet152V2": True, "DenseNet121": True,
-    "DenseNet169": True, "DenseNet201": True,
+    "DenseNet169": True, "DenseNet201": True, **{f"EfficientNetB{i}": True for i in range(8)},
 }
 SLOW = os.environ.get("CORNU_SLOW_TESTS", "") not in ("", "0")
 
@@ -56,7 +56,7 @@ def test_matches_keras_layer_for_layer(name):
 
 
 SPECS_NAMES = {"MobileNetV2": "mobilenetv2_1.00_224", "MobileNet": "mobilenet_1.00_224",
-               "InceptionV3": "inception_v3"}
+               "InceptionV3": "inception_v3", **{f"EfficientNetB{i}": f"efficientnetb{i}" for i in range(8)}}
 
 
 def test_published_counts():
