@@ -70,14 +70,52 @@ def _write_subset(group, variables):
         group.create_dataset(name, data=to_numpy(variable))
 
 
-def _legacy_layer_entry(entry):
-    """Layer entries as Keras' legacy writer stores them (plain dtype names, no build configs)."""
+# Keras 3 arguments Keras 2 does not know, dropped from legacy files when they hold their default.
+_KERAS3_DEFAULTS = {"use_cudnn": "auto", "lora_rank": None, "lora_alpha": None, "quantization_config": None,
+                    "input_axes": None, "output_axes": None}
+
+
+def _without_keras3_defaults(value):
+    if isinstance(value, list):
+        return [_without_keras3_defaults(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {k: _without_keras3_defaults(v) for k, v in value.items()
+            if not (k in _KERAS3_DEFAULTS and v == _KERAS3_DEFAULTS[k])}
+
+
+def _keras2_nodes(nodes, nested_models):
+    """Keras 3 node dicts -> Keras 2's ``[[layer, node, tensor, kwargs], ...]`` when expressible
+    (one positional argument: a tensor or a list of tensors; no nested-model inputs)."""
+    out = []
+    for node in nodes:
+        if not isinstance(node, dict):
+            return nodes
+        args, kwargs = node.get("args") or [], node.get("kwargs") or {}
+        first = args[0] if len(args) == 1 else None
+        tensors = first if isinstance(first, list) else [first]
+        if not tensors or not all(isinstance(t, dict) and t.get("class_name") == "__keras_tensor__" for t in tensors):
+            return nodes
+        if any(isinstance(v, (dict, list)) for v in kwargs.values()):
+            return nodes
+        refs = [list(t["config"]["keras_history"]) for t in tensors]
+        if any(r[0] in nested_models for r in refs):
+            return nodes
+        out.append([ref + [dict(kwargs)] for ref in refs])
+    return out
+
+
+def _legacy_layer_entry(entry, nested_models=frozenset()):
+    """Layer entries as Keras' legacy writer stores them (plain dtype names, no build configs),
+    readable by Keras 2 where the model allows it."""
     if not isinstance(entry, dict):
         return entry
     entry = {k: v for k, v in entry.items() if k not in ("build_config", "compile_config")}
+    if isinstance(entry.get("inbound_nodes"), list):
+        entry["inbound_nodes"] = _keras2_nodes(entry["inbound_nodes"], nested_models)
     config = entry.get("config")
     if isinstance(config, dict):
-        config = dict(config)
+        config = _without_keras3_defaults(dict(config))
         dtype = config.get("dtype")
         if isinstance(dtype, dict) and dtype.get("class_name") == "DTypePolicy":
             name = (dtype.get("config") or {}).get("name", "float32")
@@ -106,7 +144,9 @@ def save_legacy_model(h5, model, include_optimizer=True):
     from cornu.saving.model_config import keras_module_names  # noqa: PLC0415
 
     config = keras_module_names(model.get_config())
-    config["layers"] = [_legacy_layer_entry(e) for e in config.get("layers", [])]
+    nested = frozenset(e.get("name") for e in config.get("layers", [])
+                       if isinstance(e, dict) and e.get("class_name") in ("Sequential", "Functional"))
+    config["layers"] = [_legacy_layer_entry(e, nested) for e in config.get("layers", [])]
     h5.attrs["backend"] = backend.backend()
     h5.attrs["keras_version"] = KERAS_VERSION
     h5.attrs["model_config"] = json.dumps({"class_name": type(model).__name__, "config": config})

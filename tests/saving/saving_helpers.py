@@ -96,10 +96,16 @@ def h5_bytes(build):
     return buffer.getvalue()
 
 
+def Dense(units, **kwargs):  # noqa: N802 - stands in for the layer class
+    """A ``Dense`` with a constant initial kernel: the tests set weights themselves, and on JAX a
+    random initializer costs a compilation per shape."""
+    kwargs.setdefault("kernel_initializer", "zeros")
+    return cornu.layers.Dense(units, **kwargs)
+
+
 def small_sequential(units=3, seed=0):
     """Input(4) -> Dense(units, relu) -> Dense(2), deterministic weights."""
-    model = cornu.Sequential([cornu.Input((4,)), cornu.layers.Dense(units, activation="relu"),
-                              cornu.layers.Dense(2)])
+    model = cornu.Sequential([cornu.Input((4,)), Dense(units, activation="relu"), Dense(2)])
     rng = np.random.default_rng(seed)
     model.set_weights([rng.normal(size=w.shape).astype("float32") for w in model.get_weights()])
     return model

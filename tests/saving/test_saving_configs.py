@@ -7,7 +7,7 @@ import pytest
 import cornu
 from cornu import layers, saving
 
-from saving_helpers import predict, small_sequential
+from saving_helpers import Dense, predict, small_sequential
 
 X = np.linspace(-1, 1, 12, dtype="float32").reshape(3, 4)
 
@@ -15,9 +15,9 @@ X = np.linspace(-1, 1, 12, dtype="float32").reshape(3, 4)
 def _functional():
     a = cornu.Input((4,), name="left")
     b = cornu.Input((4,), name="right")
-    shared = layers.Dense(3, name="shared")
-    inner = cornu.Sequential([cornu.Input((3,)), layers.Dense(2, name="inner_dense")], name="inner")
-    out = layers.Dense(1, name="head")(inner(shared(a) + shared(b)))
+    shared = Dense(3, name="shared")
+    inner = cornu.Sequential([cornu.Input((3,)), Dense(2, name="inner_dense")], name="inner")
+    out = Dense(1, name="head")(inner(shared(a) + shared(b)))
     return cornu.Model([a, b], [out, shared(a)], name="fn")
 
 
@@ -158,7 +158,7 @@ def test_clone_subclassed_model_through_its_config():
         def __init__(self, units=2, **kwargs):
             super().__init__(**kwargs)
             self.units = units
-            self.dense = layers.Dense(units)
+            self.dense = Dense(units)
 
         def call(self, x):
             return self.dense(x)

@@ -18,7 +18,7 @@ from cornu import saving
 
 from saving_helpers import small_sequential
 
-EXAMPLES = 60  # per test; four tests -> 240 malformed files per engine
+EXAMPLES = 50  # per test; four tests -> 200 malformed files per engine
 CLEAN = (ValueError, OSError, KeyError)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -15,7 +15,7 @@ import cornu
 from cornu import layers, saving
 from cornu.saving import h5_guard, legacy_configs, legacy_h5
 
-from saving_helpers import predict, require_layers
+from saving_helpers import Dense, predict, require_layers
 
 RNG = np.random.default_rng(11)
 
@@ -231,7 +231,7 @@ def test_convert_kernel_flips_spatial_axes_only():
 
 
 def _two_dense(names=("a", "b"), units=(3, 2)):
-    model = cornu.Sequential([cornu.Input((4,))] + [layers.Dense(u, name=n) for n, u in zip(names, units)])
+    model = cornu.Sequential([cornu.Input((4,))] + [Dense(u, name=n) for n, u in zip(names, units)])
     model.set_weights([RNG.normal(size=w.shape).astype("float32") for w in model.get_weights()])
     return model
 

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 import cornu
-from cornu import layers, saving
+from cornu import saving
+
+from saving_helpers import Dense
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(12, 4)).astype("float32")
@@ -18,7 +20,7 @@ INITIAL = None
 
 def _model():
     global INITIAL
-    model = cornu.Sequential([cornu.Input((4,)), layers.Dense(5, activation="tanh"), layers.Dense(2)])
+    model = cornu.Sequential([cornu.Input((4,)), Dense(5, activation="tanh"), Dense(2)])
     if INITIAL is None:
         INITIAL = [np.random.default_rng(3).normal(size=w.shape).astype("float32") for w in model.get_weights()]
     model.set_weights(INITIAL)

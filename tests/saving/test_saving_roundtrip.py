@@ -11,7 +11,7 @@ import pytest
 import cornu
 from cornu import layers, saving
 
-from saving_helpers import h5_tree, predict, small_sequential
+from saving_helpers import Dense, h5_tree, predict, small_sequential
 
 X = np.linspace(-1, 1, 24, dtype="float32").reshape(6, 4)
 Y = np.linspace(0, 1, 12, dtype="float32").reshape(6, 2)
@@ -28,12 +28,12 @@ def _functional():
     """Two inputs, a shared layer, a nested Sequential, an op node and two named outputs."""
     a = cornu.Input((4,), name="a")
     b = cornu.Input((4,), name="b")
-    shared = layers.Dense(3, name="shared")
-    inner = cornu.Sequential([cornu.Input((3,)), layers.Dense(3, activation="tanh", name="inner_dense")],
+    shared = Dense(3, name="shared")
+    inner = cornu.Sequential([cornu.Input((3,)), Dense(3, activation="tanh", name="inner_dense")],
                              name="inner")
     merged = inner(shared(a) + shared(b))
-    out1 = layers.Dense(2, name="head1")(merged)
-    out2 = layers.Dense(1, name="head2")(shared(a))
+    out1 = Dense(2, name="head1")(merged)
+    out2 = Dense(1, name="head2")(shared(a))
     model = cornu.Model([a, b], {"y1": out1, "y2": out2}, name="multi")
     rng = np.random.default_rng(1)
     model.set_weights([rng.normal(size=w.shape).astype("float32") for w in model.get_weights()])
@@ -180,7 +180,7 @@ class ScaledBlock(layers.Layer):
     def __init__(self, units=3, **kwargs):
         super().__init__(**kwargs)
         self.units = units
-        self.parts = [layers.Dense(units), layers.Dense(units)]
+        self.parts = [Dense(units), Dense(units)]
 
     def build(self, input_shape):
         self.scale = self.add_weight(shape=(self.units,), initializer="ones", name="scale")
@@ -198,7 +198,7 @@ class TinyModel(cornu.Model):
         super().__init__(**kwargs)
         self.hidden = hidden
         self.block = ScaledBlock(hidden)
-        self.out = layers.Dense(2)
+        self.out = Dense(2)
 
     def call(self, x):
         return self.out(self.block(x))
@@ -227,7 +227,7 @@ def test_unregistered_custom_class_needs_custom_objects(tmp_path):
         def call(self, x):
             return x * 2.0
 
-    model = cornu.Sequential([cornu.Input((4,)), Plain(name="plain"), layers.Dense(2)])
+    model = cornu.Sequential([cornu.Input((4,)), Plain(name="plain"), Dense(2)])
     model.save(tmp_path / "p.keras")
     with pytest.raises(ValueError, match="Plain"):
         saving.load_model(tmp_path / "p.keras")
@@ -268,10 +268,10 @@ def test_load_weights_mismatch_raises_or_skips(tmp_path):
 
 
 def test_by_name_loads_matching_layers_of_keras3_weights(tmp_path):
-    model = cornu.Sequential([cornu.Input((4,)), layers.Dense(3, name="a"), layers.Dense(2, name="b")])
+    model = cornu.Sequential([cornu.Input((4,)), Dense(3, name="a"), Dense(2, name="b")])
     model.save_weights(tmp_path / "w.weights.h5")
-    other = cornu.Sequential([cornu.Input((4,)), layers.Dense(3, name="a"), layers.Dense(7, name="c"),
-                              layers.Dense(2, name="b2")])
+    other = cornu.Sequential([cornu.Input((4,)), Dense(3, name="a"), Dense(7, name="c"),
+                              Dense(2, name="b2")])
     other.load_weights(tmp_path / "w.weights.h5", by_name=True)
     for x, y in zip(other.get_layer("a").get_weights(), model.get_layer("a").get_weights()):
         np.testing.assert_array_equal(x, y)
