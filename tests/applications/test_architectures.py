@@ -42,7 +42,8 @@ def _auto_named(name, class_name):
 def test_matches_keras_layer_for_layer(name):
     if MODELS[name] and not SLOW:
         pytest.skip("large model: set CORNU_SLOW_TESTS=1")
-    cornu.backend.clear_session() if hasattr(cornu.backend, "clear_session") else None
+    if name not in SPECS:
+        pytest.skip(f"no Keras spec for {name}: run make_fixtures.py specs {name}")
     model = getattr(A, name)(weights=None)
     spec = SPECS[name]
     got = [[layer.name, layer.__class__.__name__, [list(w.shape) for w in layer.weights]] for layer in model.layers]
@@ -83,13 +84,13 @@ def test_feature_extractor_pooling(name, shape, channels):
 
 
 def test_small_forward_and_pooling_values():
-    m = A.MobileNetV2(alpha=0.35, include_top=False, weights=None, input_shape=(96, 96, 3))
-    mp = A.MobileNetV2(alpha=0.35, include_top=False, weights=None, input_shape=(96, 96, 3), pooling="avg")
+    m = A.MobileNet(alpha=0.25, include_top=False, weights=None, input_shape=(64, 64, 3))
+    mp = A.MobileNet(alpha=0.25, include_top=False, weights=None, input_shape=(64, 64, 3), pooling="max")
     mp.set_weights(m.get_weights())
-    x = np.random.default_rng(0).uniform(-1, 1, (2, 96, 96, 3)).astype("float32")
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 64, 64, 3)).astype("float32")
     fmap = np.asarray(m.predict(x, verbose=0))
-    assert fmap.shape == (2, 3, 3, 1280)
-    np.testing.assert_allclose(np.asarray(mp.predict(x, verbose=0)), fmap.mean(axis=(1, 2)), rtol=1e-5, atol=1e-6)
+    assert fmap.shape == (2, 2, 2, 256)
+    np.testing.assert_allclose(np.asarray(mp.predict(x, verbose=0)), fmap.max(axis=(1, 2)), rtol=1e-5, atol=1e-6)
 
 
 def test_argument_errors(tmp_path):
