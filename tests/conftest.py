@@ -25,3 +25,23 @@ def datasets_dir():
     if path is None:
         pytest.skip("real Keras dataset files (../shared/datasets) not present")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _restore_global_state():
+    """Each test starts from, and leaves, the same registry and global settings."""
+    from cornu import backend, dtype_policies, serialization
+
+    registered = dict(serialization.get_custom_objects())
+    names = dict(serialization.registry._CUSTOM_NAMES)
+    settings = (backend.floatx(), backend.epsilon(), backend.image_data_format())
+    policy = dtype_policies._GLOBAL[0]
+    yield
+    serialization.get_custom_objects().clear()
+    serialization.get_custom_objects().update(registered)
+    serialization.registry._CUSTOM_NAMES.clear()
+    serialization.registry._CUSTOM_NAMES.update(names)
+    backend.set_floatx(settings[0])
+    backend.set_epsilon(settings[1])
+    backend.set_image_data_format(settings[2])
+    dtype_policies._GLOBAL[0] = policy

@@ -226,3 +226,30 @@ def test_invalid_layer_arguments_name_the_layer():
     dense(np.zeros((1, 3), "float32"))
     with pytest.raises(ValueError, match="my_dense.*axis -1.*value 3.*\\(1, 5\\)"):
         dense(np.zeros((1, 5), "float32"))
+
+
+def test_pydataset_workers_prefetch_in_order():
+    import threading
+
+    class Slow(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__(workers=3, max_queue_size=4)
+            self.threads = set()
+            self.order = []
+
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            self.threads.add(threading.get_ident())
+            return X[i * 10:(i + 1) * 10], Y[i * 10:(i + 1) * 10]
+
+    data = Slow()
+    model = small_model(metrics=())
+    model.fit(data, epochs=1, verbose=0)
+    assert threading.get_ident() not in data.threads
+    from cornu.trainers.data_adapters.iterable_adapters import PyDatasetAdapter
+
+    batches = [b[0] for b in PyDatasetAdapter(data).get_epoch_iterator()]
+    for i, batch in enumerate(batches):
+        np.testing.assert_array_equal(batch, X[i * 10:(i + 1) * 10])

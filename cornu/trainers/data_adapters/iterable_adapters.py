@@ -1,4 +1,6 @@
 """Generators, ``PyDataset``/``Sequence`` objects and torch ``DataLoader``s."""
+import collections
+import concurrent.futures
 import itertools
 
 import numpy as np
@@ -61,10 +63,31 @@ class PyDatasetAdapter:
         n = len(self.dataset)
         order = np.random.permutation(n) if self.shuffle else np.arange(n)
         limit = n if self._steps is None else self._steps
-        for i in range(limit):
-            yield _unpack(self.dataset[int(order[i % n])])
+        indices = [int(order[i % n]) for i in range(limit)]
+        workers = int(getattr(self.dataset, "workers", 1) or 1)
+        if workers > 1:
+            yield from self._prefetched(indices, workers)
+        else:
+            for i in indices:
+                yield _unpack(self.dataset[i])
         if hasattr(self.dataset, "on_epoch_end"):
             self.dataset.on_epoch_end()
+
+    def _prefetched(self, indices, workers):
+        """Batches built by ``workers`` threads, up to ``max_queue_size`` ahead, in order.
+
+        (``use_multiprocessing=True`` also uses threads: batches are NumPy work
+        that releases the GIL, and nothing from the dataset is pickled.)
+        """
+        ahead = max(int(getattr(self.dataset, "max_queue_size", 10) or 10), workers)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            pending = collections.deque()
+            position = 0
+            while position < len(indices) or pending:
+                while position < len(indices) and len(pending) < ahead:
+                    pending.append(pool.submit(self.dataset.__getitem__, indices[position]))
+                    position += 1
+                yield _unpack(pending.popleft().result())
 
 
 class IterableAdapter:
