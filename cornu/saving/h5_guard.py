@@ -12,6 +12,7 @@ petabytes).  Only hard links are followed, each object once.
 import io
 import json
 import os
+import re
 
 import numpy as np
 
@@ -268,16 +269,21 @@ def parse_json(text, what="config"):
         raise LoadError(f"{what} is not valid JSON: {e}") from e
 
 
+_JSON_TOKENS = re.compile(r'[\[\]{}"\\]')
+
+
 def max_nesting(text):
     """The deepest bracket nesting of a JSON text (strings skipped), without parsing it."""
     depth = best = 0
-    in_string = escaped = False
-    for ch in text:
+    in_string = False
+    escaped_at = -1
+    for match in _JSON_TOKENS.finditer(text):
+        ch, pos = match.group(), match.start()
+        if pos == escaped_at:
+            continue
         if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
+            if ch == "\\":
+                escaped_at = pos + 1
             elif ch == '"':
                 in_string = False
         elif ch == '"':
