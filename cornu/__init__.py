@@ -37,6 +37,7 @@ from cornu.version import __version__  # noqa: F401
 from cornu.legacy import install_keras_alias  # noqa: F401
 from cornu import saving  # noqa: F401,E402  (registers model.save/save_weights/load_weights)
 from cornu import visualization  # noqa: F401,E402
+from cornu import applications  # noqa: F401,E402
 
 # ``keras.utils.set_random_seed`` lives with the random room (it seeds the engine);
 # expose it where Keras users look for it.
@@ -47,6 +48,13 @@ utils.custom_object_scope = serialization.custom_object_scope
 utils.CustomObjectScope = serialization.CustomObjectScope
 utils.serialize_keras_object = serialization.serialize_keras_object
 utils.deserialize_keras_object = serialization.deserialize_keras_object
+# Loading/saving functions Keras users find in `keras.models` (saving sits above models).
+models.load_model = saving.load_model
+models.save_model = saving.save_model
+models.model_from_json = saving.model_from_json
+models.model_from_yaml = saving.model_from_yaml
+models.model_from_config = saving.model_from_config
+models.clone_model = saving.clone_model
 # plot_model needs models (stratum 7 room `visualization`); Keras users find it in utils.
 utils.plot_model = visualization.plot_model
 utils.model_to_dot = visualization.model_to_dot
@@ -62,5 +70,5 @@ __all__ = [
     "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "random",
     "regularizers", "serialization", "utils", "KerasTensor", "Variable", "DTypePolicy", "Input",
     "InputSpec", "Layer", "Loss", "Metric", "Functional", "Model", "Sequential", "Operation",
-    "Optimizer", "version", "__version__", "install_keras_alias", "saving", "visualization",
+    "Optimizer", "version", "__version__", "install_keras_alias", "saving", "visualization", "applications",
 ]

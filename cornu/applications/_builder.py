@@ -70,61 +70,7 @@ def finish(img_input, input_tensor, x, name):
     if isinstance(inputs, list) and len(inputs) == 1:
         inputs = inputs[0]
     model = Functional(inputs, x, name=name)
-    _use_keras_layer_order(model)
     return model
-
-
-def _node_of(tensor):
-    history = tensor._keras_history
-    return history.operation._inbound_nodes[history.node_index]
-
-
-def keras_layer_order(inputs, outputs):
-    """The operations of a graph in Keras's ``model.layers`` order: decreasing
-    depth (distance from the outputs), ties broken by first visit in a
-    depth-first walk from the outputs. Published weight files list their
-    layers in this order, and ``model.layers[i]`` indices in tutorials use it."""
-    input_ids = {id(t) for t in inputs}
-    finished, post_order, first_visit = set(), [], {}
-
-    def walk(tensor):
-        node = _node_of(tensor)
-        if id(node) in finished:
-            return
-        first_visit.setdefault(id(node.operation), len(first_visit))
-        if not node.is_input and id(tensor) not in input_ids:
-            for parent in node.input_tensors:
-                walk(parent)
-        finished.add(id(node))
-        post_order.append(node)
-
-    for t in outputs:
-        walk(t)
-    node_depth, op_depth, ops = {}, {}, {}
-    for node in reversed(post_order):
-        depth = node_depth.setdefault(id(node), 0)
-        op = node.operation
-        depth = max(depth, op_depth.get(id(op), depth))
-        op_depth[id(op)] = depth
-        ops[id(op)] = op
-        node_depth[id(node)] = depth
-        if not node.is_input:
-            for parent in node.input_tensors:
-                pid = id(_node_of(parent))
-                node_depth[pid] = max(depth + 1, node_depth.get(pid, 0))
-    order = sorted(ops, key=lambda k: (-op_depth[k], first_visit[k]))
-    return [ops[k] for k in order]
-
-
-def _use_keras_layer_order(model):
-    # Work-around until ``Functional`` orders its layers this way itself: only the
-    # listing order changes (execution follows ``model._nodes``).
-    order = keras_layer_order(model.inputs, model.outputs)
-    rank = {id(op): i for i, op in enumerate(order)}
-    if len(rank) != len(model._operations) or any(id(op) not in rank for op in model._operations):
-        return
-    model._operations = sorted(model._operations, key=lambda op: rank[id(op)])
-    model._functional_layers = sorted(model._functional_layers, key=lambda op: rank[id(op)])
 
 
 def load(model, weights, file_name=None, origin=None, file_hash=None):

@@ -41,6 +41,11 @@ class Functional(Model):
         self._inputs = flat_inputs
         self._outputs = flat_outputs
         self._nodes, operations = _build_graph(flat_inputs, flat_outputs)
+        # Listing order (model.layers, configs, weight files) follows Keras; execution
+        # follows self._nodes (topological).
+        rank = {id(op): i for i, op in enumerate(keras_layer_order(flat_inputs, flat_outputs))}
+        if len(rank) == len(operations) and all(id(op) in rank for op in operations):
+            operations = sorted(operations, key=lambda op: rank[id(op)])
         self._operations = operations
         self._functional_layers = [op for op in operations if isinstance(op, Layer)]
         for layer in self._functional_layers:
@@ -260,6 +265,48 @@ def _build_graph(inputs, outputs):
     for x in outputs:
         visit(x, set())
     return ordered, operations
+
+
+def _node_of(tensor):
+    history = tensor._keras_history
+    return history.operation._inbound_nodes[history.node_index]
+
+
+def keras_layer_order(inputs, outputs):
+    """The operations of a graph in Keras's ``model.layers`` order: decreasing depth
+    (distance from the outputs), ties broken by first visit in a depth-first walk
+    from the outputs.  Published weight files list their layers in this order, and
+    ``model.layers[i]`` indices in tutorials rely on it."""
+    input_ids = {id(t) for t in inputs}
+    finished, post_order, first_visit = set(), [], {}
+
+    def walk(tensor):
+        node = _node_of(tensor)
+        if id(node) in finished:
+            return
+        first_visit.setdefault(id(node.operation), len(first_visit))
+        if not node.is_input and id(tensor) not in input_ids:
+            for parent in node.input_tensors:
+                walk(parent)
+        finished.add(id(node))
+        post_order.append(node)
+
+    for t in outputs:
+        walk(t)
+    node_depth, op_depth, ops = {}, {}, {}
+    for node in reversed(post_order):
+        depth = node_depth.setdefault(id(node), 0)
+        op = node.operation
+        depth = max(depth, op_depth.get(id(op), depth))
+        op_depth[id(op)] = depth
+        ops[id(op)] = op
+        node_depth[id(node)] = depth
+        if not node.is_input:
+            for parent in node.input_tensors:
+                pid = id(_node_of(parent))
+                node_depth[pid] = max(depth + 1, node_depth.get(pid, 0))
+    order = sorted(ops, key=lambda k: (-op_depth[k], first_visit[k]))
+    return [ops[k] for k in order]
 
 
 def is_functional_init(args, kwargs):

@@ -97,7 +97,8 @@ class Variable(VariableBase):
         if self._value.is_floating_point():
             self._value.requires_grad_(self._trainable)
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
         args = tree.map_structure(lambda x: x.value if isinstance(x, Variable) else x, args)
         kwargs = tree.map_structure(
             lambda x: x.value if isinstance(x, Variable) else x, kwargs or {}
