@@ -99,9 +99,9 @@ def _compiling():
 
 def _right_padded_lengths(mask, go_backwards):
     """Sequence lengths if ``mask`` is strictly right-padded with no empty rows; else raise."""
-    if go_backwards or _compiling():
-        raise NotImplementedError
     mask = _bool_mask(mask)
+    if go_backwards or _compiling() or mask.device.type == "meta":  # shape inference: the generic loop
+        raise NotImplementedError
     lengths = mask.sum(dim=1)
     steps = torch.arange(mask.shape[1], device=mask.device)
     right_padded = torch.equal(mask, steps[None, :] < lengths[:, None])
