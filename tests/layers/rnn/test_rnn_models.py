@@ -95,3 +95,18 @@ def test_bidirectional_and_time_distributed_model_trains():
     x = np.array([[1, 2, 3, 0, 0], [4, 5, 0, 0, 0], [6, 7, 8, 9, 1], [3, 0, 0, 0, 0]], "int32")
     history = model.fit(x, np.ones((4, 1), "float32"), epochs=2, batch_size=2, verbose=0)
     assert all(np.isfinite(history.history["loss"]))
+
+
+def test_encoder_decoder_with_symbolic_initial_state():
+    enc_in, dec_in = keras.Input((None, 5)), keras.Input((None, 6))
+    _, h, c = layers.LSTM(8, return_state=True)(enc_in)
+    dec = layers.LSTM(8, return_sequences=True)(dec_in, initial_state=[h, c])
+    model = keras.Model([enc_in, dec_in], layers.Dense(6, activation="softmax")(dec))
+    assert model.count_params() == 4 * 8 * (5 + 8 + 1) + 4 * 8 * (6 + 8 + 1) + 8 * 6 + 6
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    rng = np.random.default_rng(3)
+    a, b = rng.random((8, 4, 5)).astype("float32"), rng.random((8, 3, 6)).astype("float32")
+    y = np.eye(6, dtype="float32")[rng.integers(0, 6, (8, 3))]
+    before = _weights(model)
+    assert all(np.isfinite(model.fit([a, b], y, epochs=1, batch_size=4, verbose=0).history["loss"]))
+    assert all(not np.array_equal(w0, w1) for w0, w1 in zip(before, _weights(model)))
