@@ -158,6 +158,12 @@ class RNN(Layer):
                 self._create_state_variables(sequences_shape[0])
         self.built = True
 
+    def get_build_config(self):
+        shapes = self._build_shapes
+        if isinstance(shapes, dict) and "sequences_shape" in shapes:
+            return {"input_shape": list(shapes["sequences_shape"])}
+        return super().get_build_config()
+
     def _create_state_variables(self, batch_size):
         initial = self.get_initial_state(batch_size)
         states = tree.map_structure(

@@ -121,6 +121,16 @@ def test_parameter_counts(layer, count):
     assert layer.count_params() == count
 
 
+def test_build_config_round_trip():
+    layer = layers.GRU(3)
+    layer(backend.convert_to_tensor(np.ones((2, 4, 5), "float32")))
+    config = layer.get_build_config()
+    assert config == {"input_shape": [2, 4, 5]}
+    again = layers.GRU.from_config(layer.get_config())
+    again.build_from_config(config)
+    assert again.built and [w.shape for w in again.weights] == [w.shape for w in layer.weights]
+
+
 def test_lstm_unit_forget_bias_initial_values():
     layer = layers.LSTM(3)
     layer.build((1, 2, 4))
