@@ -256,7 +256,8 @@ class Trainer:
         needs = (self._compile_loss is not None and not self._compile_loss.built) or \
             (self._compile_metrics is not None and not self._compile_metrics.built)
         if needs:
-            y_pred = backend.compute_output_spec(lambda v: self(v, training=False), _spec_of(x))
+            y_pred = backend.compute_output_spec(lambda v: self(v, training=False),
+                                                 _spec_of(x, self._fixed_batch_size()))
             names = self._output_names_for(y_pred)
             if self._compile_loss is not None and not self._compile_loss.built:
                 self._compile_loss.build(y, y_pred, names)
@@ -267,8 +268,19 @@ class Trainer:
         if self.optimizer is not None and not getattr(self.optimizer, "built", False):
             self.optimizer.build(self.trainable_variables)
 
+    def _fixed_batch_size(self):
+        """True when the model needs its real batch size to build (stateful RNNs, a fixed
+        ``batch_size``/``batch_input_shape``); otherwise builds see an unknown batch axis."""
+        for layer in self._flatten_layers():
+            if getattr(layer, "stateful", False) is True:
+                return True
+            for shape in (getattr(layer, "_batch_input_shape", None), getattr(layer, "batch_shape", None)):
+                if isinstance(shape, (tuple, list)) and shape and isinstance(shape[0], int):
+                    return True
+        return False
+
     def _build_from_data(self, x):
-        spec = _spec_of(x)
+        spec = _spec_of(x, self._fixed_batch_size())
         try:
             self.build(tree.map_structure(lambda t: tuple(t.shape), spec) if not isinstance(spec, dict)
                        else {k: tuple(v.shape) for k, v in spec.items()})
@@ -465,12 +477,14 @@ def _len(x):
     return int(first.shape[0])
 
 
-def _spec_of(x):
+def _spec_of(x, keep_batch=False):
+    """Symbolic stand-ins for a data batch; the batch axis is unknown unless ``keep_batch``."""
     def spec(v):
         if v is None:
             return None
         shape = tuple(v.shape)
-        return backend.KerasTensor((None,) + shape[1:], dtype=backend.standardize_dtype(v.dtype))
+        batch = int(shape[0]) if keep_batch and shape else None
+        return backend.KerasTensor((batch,) + shape[1:], dtype=backend.standardize_dtype(v.dtype))
 
     return tree.map_structure(spec, x)
 
