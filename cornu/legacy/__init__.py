@@ -7,7 +7,8 @@ Importing this room (``import cornu`` does) installs, once:
   ``cornu.layers.layer.LEGACY_ARGS_HOOK``: ``Dense(output_dim=, init=)``,
   ``Convolution2D(32, 3, 3, border_mode=, dim_ordering=)``, ``Dropout(p=)``...;
 - Keras 1/2 layer names Keras 3 dropped (``merge``, ``Merge``, ``Deconvolution2D``...)
-  on ``cornu.layers`` (``cornu.legacy.layers``);
+  on ``cornu.layers`` (``cornu.legacy.layers``), and Keras 1's ``Sequential`` starting with
+  ``Merge([model_a, model_b])`` (``cornu.legacy.merge_models``);
 - ``Model.fit_generator``/``evaluate_generator``/``predict_generator``/
   ``predict_classes``/``predict_proba``/``to_yaml`` (``cornu.legacy.model_methods``) and
   ``cornu.models.load_model``/``model_from_yaml``... served from ``cornu.saving``;
@@ -64,11 +65,12 @@ def install():
     if _installed:
         return
     from cornu.layers import layer as layer_base  # noqa: PLC0415
-    from cornu.legacy import layer_args, layers, model_methods  # noqa: PLC0415
+    from cornu.legacy import layer_args, layers, merge_models, model_methods  # noqa: PLC0415
 
     layer_base.LEGACY_ARGS_HOOK = layer_args.translate
     layers.install()
     model_methods.install()
+    merge_models.install()
     _install_backend_names()
     _apply_image_dim_ordering()
     _installed.append(True)

@@ -68,18 +68,12 @@ def _merge_target(cls, args, kwargs):
     layer_cls, layer_kwargs = merge_spec(**kwargs)
     if branches is None:
         return layer_cls, (), layer_kwargs
-    layer = layer_cls(**layer_kwargs)
-    # Keras 1: `Merge([model_a, model_b], mode=...)` merges the outputs of whole models.
+    from cornu.legacy.merge_models import merge_model_name, merge_of_branches  # noqa: PLC0415
     from cornu.models import Functional  # noqa: PLC0415
 
-    inputs, outputs = [], []
-    for branch in branches:
-        if not getattr(branch, "_inbound_nodes", None) and not hasattr(branch, "inputs"):
-            raise ValueError("Merge(layers=[...]) needs built models or called layers (give the first "
-                             "layer of each branch an `input_shape`).")
-        inputs.extend(branch.inputs if hasattr(branch, "inputs") else [branch.input])
-        outputs.append(branch.outputs[0] if hasattr(branch, "outputs") else branch.output)
-    return Functional, (inputs, layer(outputs)), {"name": kwargs.get("name")}
+    # Keras 1: `Merge([model_a, model_b], mode=...)` merges the outputs of whole models (nested, shared).
+    inputs, output = merge_of_branches(layer_cls(**dict(layer_kwargs, name=None)), branches)
+    return Functional, (inputs, output), {"name": merge_model_name(kwargs.get("name"))}
 
 
 def _renamed(target_name, keras1_name=None):

@@ -25,7 +25,8 @@ from cornu.saving.errors import MAX_JSON_DEPTH, UnsafeFileError
 
 _SAFE_FUNCTION_MODULES = ("keras.activations", "keras.losses", "keras.metrics", "keras.ops",
                           "keras.backend", "keras.regularizers", "keras.initializers",
-                          "keras.constraints", "keras.layers.activations")
+                          "keras.constraints", "keras.layers.activations",
+                          "keras.saving.legacy_functions")  # Keras 1/2 math (keras2_hard_sigmoid)
 _NEVER_FUNCTIONS = {"get", "serialize", "deserialize", "load_model", "save_model", "get_file",
                     "enable_unsafe_deserialization", "set_global_attribute", "load_weights",
                     "model_from_json", "model_from_config", "model_from_yaml"}

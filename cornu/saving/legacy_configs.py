@@ -15,6 +15,8 @@ import inspect
 
 import numpy as np
 
+from cornu.saving.legacy_functions import keras2_activations
+
 _DIM_ORDERING = {"tf": "channels_last", "th": "channels_first", "default": "channels_last"}
 
 _CLASS_RENAMES = {
@@ -102,15 +104,20 @@ def translate_model_config(config, keras_version=None):
         if isinstance(inner, list):  # Keras 1 / early Keras 2: the config is the list of layers
             inner = {"name": "sequential", "layers": inner}
         inner = dict(inner or {})
-        inner["layers"] = [translate_layer_config(layer, keras1) for layer in inner.get("layers", [])]
+        if keras1:
+            from cornu.saving.keras1_configs import translate_sequential_layers  # noqa: PLC0415
+
+            inner["layers"] = translate_sequential_layers(inner.get("layers", []))
+        else:
+            inner["layers"] = [translate_layer_config(layer, keras1) for layer in inner.get("layers", [])]
     elif class_name == "Functional" or (isinstance(inner, dict) and "input_layers" in inner):
         class_name = "Functional" if class_name in ("Functional", "Model") else class_name
         inner = dict(inner or {})
         inner["layers"] = [translate_layer_config(layer, keras1) for layer in inner.get("layers", [])]
     config["class_name"] = class_name
-    config["config"] = inner
+    config["config"] = keras2_activations(inner)  # Keras 1/2's "hard_sigmoid" is not Keras 3's
     if class_name == "Functional" and isinstance(inner, dict):
-        _shift_nested_model_nodes(inner)
+        _shift_nested_model_nodes(config["config"])
     return config
 
 
@@ -238,6 +245,9 @@ def _translate_args(class_name, original_class, config, keras1=True):
     out = {}
     for key, value in config.items():
         out.setdefault(renames.get(key, key), value)
+    if keras1 and class_name != "InputLayer" and "dtype" not in config \
+            and not str(config.get("input_dtype") or "float").startswith(("float", "bfloat", "half")):
+        out.pop("dtype", None)  # Keras 1's `input_dtype` is the input's dtype (int32 indices), not the layer's
     # Keras 1 shapes: input_dim / input_length become the batch input shape.
     if "batch_input_shape" not in out and ("input_dim" in config or "input_length" in config) \
             and class_name not in ("Embedding",):

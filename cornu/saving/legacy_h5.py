@@ -9,6 +9,14 @@ layer whose ``weight_names`` attribute lists dataset paths inside it
 Keras 1); group ``optimizer_weights`` with ``weight_names``.  Attributes
 larger than HDF5's 64 KiB header limit are split into ``name0``, ``name1``...
 A weights-only file has the ``model_weights`` layout at its root.
+
+Keras 1 (checked on files written by Keras 1.2.2 itself): root attributes
+``keras_version`` (absent before 1.1), ``model_config`` and ``training_config``
+only, no ``backend``; a Sequential's config is a plain list; ``model_weights``
+carries only ``layer_names``, which follows ``Sequential.flattened_layers``
+(the layers of merged branch models, one by one); weightless layers have an
+empty ``weight_names``.  Keras 0.x weights files number their groups instead:
+``nb_layers``, ``layer_<k>`` with ``nb_params`` and ``param_<p>``.
 """
 import json
 import warnings
@@ -16,7 +24,7 @@ import warnings
 import numpy as np
 
 from cornu import backend
-from cornu.saving import h5_guard, legacy_configs
+from cornu.saving import h5_guard, keras1_configs, legacy_configs
 from cornu.saving.errors import LoadError
 from cornu.saving.weights_io import assign, to_numpy
 
@@ -167,8 +175,32 @@ def save_legacy_model(h5, model, include_optimizer=True):
 
 # -- reading -------------------------------------------------------------------------------
 def is_legacy_weights_root(h5):
-    """True for a Keras 2 weights group: it lists ``layer_names``."""
-    return h5_guard.read_attr(h5, "layer_names") is not None or h5_guard.read_attr(h5, "layer_names0") is not None
+    """True for a Keras 1/2 weights group (it lists ``layer_names``) or a Keras 0.x one (``nb_layers``)."""
+    return any(h5_guard.read_attr(h5, name) is not None for name in ("layer_names", "layer_names0", "nb_layers"))
+
+
+def _load_numbered_layers(group, layers, by_name, skip_mismatch, backend_name):
+    """Keras 0.x ``save_weights``: ``nb_layers``, groups ``layer_<k>`` with ``nb_params`` and datasets
+    ``param_<p>``, one group per layer (weightless ones included), matched by position."""
+    if by_name:
+        raise ValueError("The weight file you are trying to load is in a legacy format (Keras 0.x `nb_layers`) "
+                         "that does not support name-based weight loading.")
+    count = h5_guard.read_attr(group, "nb_layers")
+    if not isinstance(count, (int, np.integer)) or count < 0:
+        raise LoadError(f"Invalid 'nb_layers' attribute: {count!r}.")
+    if int(count) != len(layers):
+        raise ValueError(f"You are trying to load a weight file containing {int(count)} layers into a model "
+                         f"with {len(layers)} layers.")
+    for k, layer in enumerate(layers):
+        layer_group = h5_guard.child(group, f"layer_{k}")
+        if layer_group is None or not h5_guard.is_group(layer_group):
+            raise LoadError(f"Group 'layer_{k}' is missing from the weight file ('nb_layers' is {int(count)}).")
+        n_params = h5_guard.read_attr(layer_group, "nb_params", 0)
+        if not isinstance(n_params, (int, np.integer)) or not 0 <= n_params <= 10_000:
+            raise LoadError(f"Invalid 'nb_params' attribute of 'layer_{k}': {n_params!r}.")
+        names = [f"param_{p}" for p in range(int(n_params))]
+        values = _read_layer_values(layer_group, names, _budget(layer.weights), f"Group 'layer_{k}'")
+        _assign_layer(layer, values, None, backend_name, skip_mismatch, k)
 
 
 def _read_layer_values(group, weight_names, budget, where):
@@ -229,6 +261,11 @@ def load_weights_group(group, model, by_name=False, skip_mismatch=False, keras_v
     """Load a Keras 1/2 ``model_weights`` group into ``model`` (topological order or by name)."""
     keras_version = h5_guard.read_attr(group, "keras_version", keras_version)
     backend_name = h5_guard.read_attr(group, "backend", backend_name)
+    # Keras 1 lists a Sequential's merged branches layer by layer (`flattened_layers`).
+    layers = keras1_configs.flattened_layers(model) if legacy_configs.is_keras1(keras_version) else model.layers
+    if h5_guard.read_attr(group, "nb_layers") is not None:
+        _load_numbered_layers(group, layers, by_name, skip_mismatch, backend_name)
+        return
     layer_names = h5_guard.read_string_list_attr(group, "layer_names")
     saved = []
     for name in layer_names:
@@ -238,14 +275,14 @@ def load_weights_group(group, model, by_name=False, skip_mismatch=False, keras_v
         saved.append((name, layer_group, h5_guard.read_string_list_attr(layer_group, "weight_names")))
     if by_name:
         index = {}
-        for layer in model.layers:
+        for layer in layers:
             index.setdefault(layer.name, []).append(layer)
         for k, (name, layer_group, weight_names) in enumerate(saved):
             for layer in index.get(name, []):
                 values = _read_layer_values(layer_group, weight_names, _budget(layer.weights), f"Layer {name!r}")
                 _assign_layer(layer, values, keras_version, backend_name, skip_mismatch, k)
         return
-    model_layers = [layer for layer in model.layers if legacy_weights(layer)]
+    model_layers = [layer for layer in layers if legacy_weights(layer)]
     saved = [entry for entry in saved if entry[2]]
     if len(saved) != len(model_layers):
         raise ValueError(f"Layer count mismatch when loading weights from file. Model expected "

@@ -19,6 +19,7 @@ EXPECTED = {
                       "CLASSES_OK (10,)", "YAML_OK Sequential 5", "ORDERING tf 1e-07 (None, 3)",
                       "FUNCTION_OK (4, 16)", "SCORE 2"],
     "keras1_functional.py": ["MERGE_OK (None, 1)", "GRADIENTS_OK (8, 4)", "INTERMEDIATE_OK (8, 10) (10, 1)"],
+    "keras1_merge.py": ["MERGE_SEQUENTIAL_OK [(None, 3), (None, 5)] (None, 2)"],
     "keras1_cnn_generator.py": ["CONV (3, 3) same channels_first (None, 2)",
                                 "EPOCHS 2 ['accuracy', 'loss', 'val_accuracy', 'val_loss']",
                                 "GENERATORS_OK (40, 2) channels_last"],
