@@ -86,6 +86,23 @@ def mark_op_nodes(config):
     return config
 
 
+def shift_keras2_nested_refs(config):
+    """cornu's legacy writer stores a functional graph in Keras 2's node lists when every node allows it
+    (so that Keras 2 reads the file), numbering nested-model calls from 1 as Keras 2 does; Keras 3 writes
+    node dicts.  In a config (Keras 3 version) whose nodes are all lists, shift those numbers back."""
+    inner = config.get("config") if isinstance(config, dict) else None
+    if not isinstance(inner, dict) or not isinstance(inner.get("layers"), list):
+        return config
+    for entry in inner["layers"]:
+        if isinstance(entry, dict) and entry.get("class_name") in ("Sequential", "Functional"):
+            shift_keras2_nested_refs(entry)
+    nodes = [node for entry in inner["layers"] if isinstance(entry, dict)
+             for node in (entry.get("inbound_nodes") or [])]
+    if "output_layers" in inner and nodes and all(isinstance(node, list) for node in nodes):
+        _shift_nested_model_nodes(inner)
+    return config
+
+
 def is_keras1(keras_version):
     """Keras 2 treats files without a version, or with ``1.x``, as Keras 1 files."""
     return keras_version is None or str(keras_version).startswith("1")
@@ -121,7 +138,7 @@ def translate_model_config(config, keras_version=None):
     return config
 
 
-def _has_own_input_node(entry):
+def has_own_input_node(entry):
     """Keras 1/2 nested models built on an input keep a first node the config leaves out."""
     name = entry.get("class_name")
     inner = entry.get("config")
@@ -137,7 +154,7 @@ def _has_own_input_node(entry):
 def _shift_nested_model_nodes(inner):
     """Keras 1/2 number the calls of a nested model from 1 (its build node is node 0); Keras 3 from 0."""
     nested = {e.get("name") or (e.get("config") or {}).get("name") for e in inner.get("layers", [])
-              if isinstance(e, dict) and _has_own_input_node(e)}
+              if isinstance(e, dict) and has_own_input_node(e)}
     nested.discard(None)
     if not nested:
         return

@@ -93,34 +93,60 @@ def _without_keras3_defaults(value):
 
 
 def _keras2_nodes(nodes, nested_models):
-    """Keras 3 node dicts -> Keras 2's ``[[layer, node, tensor, kwargs], ...]`` when expressible
-    (one positional argument: a tensor or a list of tensors; no nested-model inputs)."""
+    """Keras 3 node dicts -> Keras 2's ``[[layer, node, tensor, kwargs], ...]``, or None when a node is
+    not expressible (one positional argument, a tensor or a list of tensors; plain keyword arguments).
+    Keras 2 numbers the calls of a nested model from 1 (node 0 is the model's own graph)."""
     out = []
     for node in nodes:
         if not isinstance(node, dict):
-            return nodes
+            return None
         args, kwargs = node.get("args") or [], node.get("kwargs") or {}
         first = args[0] if len(args) == 1 else None
         tensors = first if isinstance(first, list) else [first]
         if not tensors or not all(isinstance(t, dict) and t.get("class_name") == "__keras_tensor__" for t in tensors):
-            return nodes
+            return None
         if any(isinstance(v, (dict, list)) for v in kwargs.values()):
-            return nodes
+            return None
         refs = [list(t["config"]["keras_history"]) for t in tensors]
-        if any(r[0] in nested_models for r in refs):
-            return nodes
-        out.append([ref + [dict(kwargs)] for ref in refs])
+        out.append([_keras2_ref(ref, nested_models) + [dict(kwargs)] for ref in refs])
     return out
 
 
-def _legacy_layer_entry(entry, nested_models=frozenset()):
-    """Layer entries as Keras' legacy writer stores them (plain dtype names, no build configs),
-    readable by Keras 2 where the model allows it."""
+def _keras2_ref(ref, nested_models):
+    return [ref[0], ref[1] + 1] + list(ref[2:]) if ref and ref[0] in nested_models else list(ref)
+
+
+def _legacy_model_config(config):
+    """A Sequential/Functional config as Keras' legacy writer stores it.  A functional graph is written
+    in Keras 2's node format when every node allows it (Keras 2 then reads the file), else in Keras 3's."""
+    config = dict(config)
+    if not isinstance(config.get("layers"), list):
+        return config
+    entries = [_legacy_layer_entry(e) for e in config["layers"]]
+    if "output_layers" in config:
+        nested = frozenset(e.get("name") for e in entries
+                           if isinstance(e, dict) and legacy_configs.has_own_input_node(e))
+        converted = [_keras2_nodes(e.get("inbound_nodes") or [], nested) if isinstance(e, dict) else None
+                     for e in entries]
+        if all(c is not None for c in converted):
+            for entry, nodes in zip(entries, converted):
+                entry["inbound_nodes"] = nodes
+            outputs = config["output_layers"]
+            if isinstance(outputs, list) and outputs and isinstance(outputs[0], list):
+                config["output_layers"] = [_keras2_ref(r, nested) for r in outputs]
+            elif isinstance(outputs, list):
+                config["output_layers"] = _keras2_ref(outputs, nested)
+            elif isinstance(outputs, dict):
+                config["output_layers"] = {k: _keras2_ref(r, nested) for k, r in outputs.items()}
+    config["layers"] = entries
+    return config
+
+
+def _legacy_layer_entry(entry):
+    """Layer entries as Keras' legacy writer stores them (plain dtype names, no build configs)."""
     if not isinstance(entry, dict):
         return entry
     entry = {k: v for k, v in entry.items() if k not in ("build_config", "compile_config")}
-    if isinstance(entry.get("inbound_nodes"), list):
-        entry["inbound_nodes"] = _keras2_nodes(entry["inbound_nodes"], nested_models)
     config = entry.get("config")
     if isinstance(config, dict):
         config = _without_keras3_defaults(dict(config))
@@ -132,7 +158,7 @@ def _legacy_layer_entry(entry, nested_models=frozenset()):
         if entry.get("class_name") == "InputLayer" and "batch_shape" in config:
             config["batch_input_shape"] = config.pop("batch_shape")
         if isinstance(config.get("layers"), list):
-            config["layers"] = [_legacy_layer_entry(e) for e in config["layers"]]
+            config = _legacy_model_config(config)
         entry["config"] = config
     return entry
 
@@ -151,10 +177,7 @@ def save_legacy_model(h5, model, include_optimizer=True):
             f"instead (model: {type(model).__name__}).")
     from cornu.saving.model_config import keras_module_names  # noqa: PLC0415
 
-    config = keras_module_names(model.get_config())
-    nested = frozenset(e.get("name") for e in config.get("layers", [])
-                       if isinstance(e, dict) and e.get("class_name") in ("Sequential", "Functional"))
-    config["layers"] = [_legacy_layer_entry(e, nested) for e in config.get("layers", [])]
+    config = _legacy_model_config(keras_module_names(model.get_config()))
     h5.attrs["backend"] = backend.backend()
     h5.attrs["keras_version"] = KERAS_VERSION
     h5.attrs["model_config"] = json.dumps({"class_name": type(model).__name__, "config": config})

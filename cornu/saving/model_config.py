@@ -112,6 +112,7 @@ def build_model(config, custom_objects=None, keras_version=None):
                          f"{type(config).__name__}.")
     if keras_version is not None and legacy_configs.is_keras3(keras_version):
         config = legacy_configs.mark_op_nodes(copy.deepcopy(config))
+        config = legacy_configs.shift_keras2_nested_refs(config)
     elif keras_version is not None or _is_legacy(config):
         version = keras_version if keras_version is not None else config.get("keras_version", "2")
         config = legacy_configs.translate_model_config(config, version)
