@@ -37,14 +37,24 @@ def _float_dtype(dtype, name):
     return dtype
 
 
-def compute_fans(shape):
+def compute_fans(shape, input_axes=None, output_axes=None):
     """``(fan_in, fan_out)`` of a weight shape.
 
-    Scalars give ``(1, 1)``; vectors ``(n, n)``; matrices ``(rows, cols)``;
-    convolution kernels ``(..., input_depth, depth)`` multiply both by the
-    receptive field size (the product of the leading dimensions).
+    With both ``input_axes`` and ``output_axes`` given (Keras 3.12+: an
+    ``EinsumDense`` kernel), the fans are the products of those axes' sizes.
+    Otherwise scalars give ``(1, 1)``; vectors ``(n, n)``; matrices
+    ``(rows, cols)``; convolution kernels ``(..., input_depth, depth)``
+    multiply both by the receptive field size (the product of the leading
+    dimensions).
     """
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        fan_in, fan_out = 1, 1
+        for axis in input_axes:
+            fan_in *= shape[axis]
+        for axis in output_axes:
+            fan_out *= shape[axis]
+        return int(fan_in), int(fan_out)
     if len(shape) < 1:
         fan_in = fan_out = 1
     elif len(shape) == 1:
@@ -184,9 +194,17 @@ class VarianceScaling(RandomInitializer):
         distribution: ``"truncated_normal"``, ``"untruncated_normal"`` or
             ``"uniform"`` (``"normal"`` means ``"truncated_normal"``).
         seed: see ``RandomInitializer``.
+        input_axes, output_axes: the kernel axes holding input and output units (both, or
+            neither: the fans then follow the shape as described above).
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None, input_axes=None,
+                 output_axes=None):
+        for arg, axes in (("input_axes", input_axes), ("output_axes", output_axes)):
+            if axes is not None and not (isinstance(axes, (list, tuple)) and all(isinstance(a, int) for a in axes)):
+                raise ValueError(f"Argument `{arg}` must be None or a list of integers. Received: {arg}={axes!r}")
+        self.input_axes = None if input_axes is None else list(input_axes)
+        self.output_axes = None if output_axes is None else list(output_axes)
         if scale <= 0.0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         allowed_modes = ("fan_in", "fan_out", "fan_avg")
@@ -206,7 +224,7 @@ class VarianceScaling(RandomInitializer):
         super().__init__(seed=seed)
 
     def _n(self, shape):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         if self.mode == "fan_in":
             return max(1.0, fan_in)
         if self.mode == "fan_out":
@@ -234,7 +252,14 @@ class VarianceScaling(RandomInitializer):
             "scale": self.scale,
             "mode": self.mode,
             "distribution": self.distribution,
+            **self._axes_config(),
         }
+
+    def _axes_config(self):
+        # Keras 3.12+ writes these keys (null by default); written here only when set.
+        if self.input_axes is None and self.output_axes is None:
+            return {}
+        return {"input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 class _FixedVarianceScaling(VarianceScaling):
@@ -244,11 +269,12 @@ class _FixedVarianceScaling(VarianceScaling):
     _mode = "fan_in"
     _distribution = "truncated_normal"
 
-    def __init__(self, seed=None):
-        super().__init__(scale=self._scale, mode=self._mode, distribution=self._distribution, seed=seed)
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(scale=self._scale, mode=self._mode, distribution=self._distribution, seed=seed,
+                         input_axes=input_axes, output_axes=output_axes)
 
     def get_config(self):
-        return {"seed": serialize_keras_object(self._init_seed)}
+        return {"seed": serialize_keras_object(self._init_seed), **self._axes_config()}
 
 
 class GlorotUniform(_FixedVarianceScaling):

@@ -8,6 +8,7 @@ from cornu import optimizers as optimizers_module
 from cornu.layers.deserialize import deserialize_layer
 from cornu.saving import h5_guard, legacy_configs
 from cornu.saving.config_guard import audit_config
+from cornu.saving.quantization import drop_float_quantization_configs
 from cornu.serialization import CustomObjectScope, SafeModeScope, in_safe_mode, serialize_keras_object
 
 
@@ -120,6 +121,7 @@ def build_model(config, custom_objects=None, keras_version=None):
             and "input_layers" in config["config"]:
         config = dict(config, class_name="Functional")
     audit_config(config, in_safe_mode())
+    config = drop_float_quantization_configs(config)  # quantized layers: a clear error naming them
     config = legacy_configs.drop_unknown_none_arguments(config)
     model = deserialize_layer(config, custom_objects=custom_objects)
     if not hasattr(model, "compile"):

@@ -1,0 +1,72 @@
+"""Quantized layers in Keras 3 files (``model.quantize("int8")`` and the like).
+
+Keras 3.12+ writes a ``quantization_config`` key in the configs of ``Dense``,
+``EinsumDense`` and ``Embedding``.  It is null for float layers (dropped on
+loading), and it may hold a configuration kept for a later ``quantize()``
+call while the layer is still float (dtype policy ``DTypePolicy``): also
+dropped, the layer's weights and outputs do not depend on it.  A layer that
+*is* quantized has a quantized dtype policy (``QuantizedDTypePolicy``,
+``QuantizedFloat8DTypePolicy``, ``GPTQDTypePolicy``, ``AWQDTypePolicy``; older
+files: a policy name such as ``"int8_from_float32"``) and integer kernels
+with scales in its weights file.  cornu runs float layers only, so such a
+layer is refused with an error naming it.
+"""
+import re
+
+from cornu.saving.errors import LoadError
+
+_QUANTIZED_NAME = re.compile(r"^(int8|int4|float8|gptq|awq)(_from_|/|$)")
+
+
+def _quantization_mode(dtype):
+    """The quantization mode of a serialized dtype policy, or None for a float policy."""
+    if isinstance(dtype, str):
+        match = _QUANTIZED_NAME.match(dtype)
+        return match.group(1) if match else None
+    if not isinstance(dtype, dict):
+        return None
+    inner = dtype.get("config") if isinstance(dtype.get("config"), dict) else {}
+    class_name = str(dtype.get("class_name") or "")
+    if inner.get("mode") is not None:
+        return str(inner["mode"])
+    if "Quantized" in class_name or class_name in ("GPTQDTypePolicy", "AWQDTypePolicy"):
+        return class_name
+    name = inner.get("name")
+    return _quantization_mode(name) if isinstance(name, str) else None
+
+
+def _refuse(entry, config, mode):
+    layer = config.get("name") or entry.get("name") or "?"
+    quantization = config.get("quantization_config")
+    described = quantization.get("class_name") if isinstance(quantization, dict) else None
+    raise LoadError(
+        f"Layer '{layer}' ({entry.get('class_name')}) was saved quantized (mode {mode!r}"
+        f"{', ' + described if described else ''}): cornu runs float layers only and does not load "
+        "quantized weights (int8, int4, float8, GPTQ, AWQ). Save the model from Keras before calling "
+        "`model.quantize(...)` (or re-create it in float and load float weights), then load that file.")
+
+
+def drop_float_quantization_configs(config, depth=0):
+    """Refuse quantized layers (``LoadError`` naming the layer); drop ``quantization_config`` from float
+    layers (returns a new structure; recursive)."""
+    if depth > 200:
+        return config
+    if isinstance(config, list):
+        return [drop_float_quantization_configs(c, depth + 1) for c in config]
+    if not isinstance(config, dict):
+        return config
+    out = {k: drop_float_quantization_configs(v, depth + 1) for k, v in config.items()}
+    inner = out.get("config")
+    if isinstance(out.get("class_name"), str) and isinstance(inner, dict) and "quantization_config" in inner:
+        mode = _quantization_mode(inner.get("dtype"))
+        if mode is not None:
+            _refuse(out, inner, mode)
+        out["config"] = {k: v for k, v in inner.items() if k != "quantization_config"}
+    elif isinstance(out.get("class_name"), str) and isinstance(inner, dict):
+        mode = _quantization_mode(inner.get("dtype"))
+        if mode is not None and out.get("class_name") not in ("DTypePolicy", "Policy"):
+            _refuse(out, inner, mode)
+    return out
+
+
+__all__ = ["drop_float_quantization_configs"]
