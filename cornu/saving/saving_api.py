@@ -13,7 +13,7 @@ import contextlib
 import os
 import warnings
 
-from cornu.saving import archive, h5_guard, legacy_h5
+from cornu.saving import archive, h5_guard, legacy_h5, sharded
 from cornu.saving.atomic import atomic_directory, atomic_path, confirm_overwrite
 from cornu.saving.errors import LoadError
 from cornu.saving.model_config import build_model, compile_from_config, loading_scopes, model_archive_config
@@ -91,12 +91,14 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
         archive.write_archive(tmp, config, lambda h5: write_weights(h5, model, include_optimizer))
 
 
-def save_weights(model, filepath, overwrite=True, **kwargs):
+def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
     """Save only the variables.
 
     ``.weights.h5`` (and names without an HDF5 suffix) use Keras 3's layout,
     optimizer state included when it exists; other ``.h5``/``.hdf5`` names
-    use Keras 2's ``layer_names``/``weight_names`` layout.
+    use Keras 2's ``layer_names``/``weight_names`` layout.  With
+    ``max_shard_size`` (in GB) the weights are split as Keras 3 does: an index
+    ``x.weights.json`` and shards ``x_00000.weights.h5``... beside it.
     """
     _model_from_hook(model)
     kwargs.pop("save_format", None)
@@ -104,6 +106,15 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
     if kwargs:
         raise TypeError(f"save_weights() got unexpected keyword arguments: {sorted(kwargs)}")
     filepath = os.fspath(filepath)
+    if max_shard_size is not None:
+        index_path = sharded.sharded_index_path(filepath)
+        if confirm_overwrite(index_path, overwrite):
+            sharded.save_sharded(index_path, lambda h5: write_weights(h5, model, include_optimizer=True),
+                                 max_shard_size)
+        return
+    if filepath.endswith(".weights.json"):
+        raise ValueError(f"The filename must end in `.weights.h5` (or pass `max_shard_size` to write sharded "
+                         f"weights to a `.weights.json` index). Received: filepath={filepath}")
     if not confirm_overwrite(filepath, overwrite):
         return
     import h5py  # noqa: PLC0415
@@ -171,7 +182,7 @@ def _load_archive(source, custom_objects, compile):
             raise LoadError("config.json does not hold a model config object.")
         model = build_model(config, custom_objects)
         compile_config = config.get("compile_config")
-        if compile and isinstance(compile_config, dict):
+        if compile and isinstance(compile_config, dict) and compile_config:  # Keras writes {} when not compiled
             compile_from_config(model, compile_config, custom_objects)
         if arc.weights_path is not None:
             with h5_guard.open_h5(arc.weights_path, "weights") as h5:
@@ -184,7 +195,8 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
 
     Args:
         model: the model (built, or buildable from its input shape).
-        filepath: ``.weights.h5`` / ``.keras`` (Keras 3 layout) or legacy ``.h5``.
+        filepath: ``.weights.h5`` / ``.keras`` (Keras 3 layout), a sharded ``.weights.json``
+            index, or legacy ``.h5``.
         skip_mismatch: warn and skip layers whose weights do not match.
         by_name: match saved layers to ``model.layers`` by name (legacy
             files; for Keras 3 layouts, by the name stored with each layer).
@@ -202,6 +214,10 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     if optimizer is not None and not optimizer.built and model.trainable_variables:
         optimizer.build(model.trainable_variables)
     with _as_load_error(filepath):
+        if _is_path(filepath) and sharded.is_sharded_index(filepath):
+            with sharded.open_sharded(filepath) as h5:
+                _load_keras3_weights(h5, model, skip_mismatch, by_name)
+            return
         if archive.is_archive(filepath):
             with archive.Archive(filepath) as arc:
                 if arc.weights_path is None:

@@ -103,3 +103,14 @@ def test_keras2_loads_cornu_built_nested_models(tmp_path):
     model, xs = nested_model()
     _write_case(tmp_path, model, xs)
     _run(KERAS2, tmp_path / "model.h5", tmp_path / "inputs.npz", tmp_path / "expected.npy", "--tf-keras")
+
+
+@pytest.mark.skipif(not KERAS3, reason="set CORNU_KERAS_PYTHON to a Python with Keras 3 installed")
+def test_keras3_loads_sharded_weights_cornu_writes(tmp_path):
+    """``save_weights(..., max_shard_size=...)``: Keras 3 reads cornu's index and shards into its model."""
+    model = saving.load_model(FIXTURES / "keras3" / "axes_float.keras")
+    _write_case(tmp_path, model, fixture_inputs("keras3", "axes_float"))
+    model.save_weights(tmp_path / "sharded.weights.json", max_shard_size=3e-7)
+    assert len(list(tmp_path.glob("sharded_*.weights.h5"))) == 3
+    _run(KERAS3, tmp_path / "sharded.weights.json", tmp_path / "inputs.npz", tmp_path / "expected.npy",
+         "--weights-into", tmp_path / "model.keras")
