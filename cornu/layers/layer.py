@@ -44,7 +44,8 @@ _ENGINE_INTERNALS = frozenset({
     "_backward_hooks", "_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called",
     "_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_state_dict_hooks", "_state_dict_pre_hooks",
     "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks", "_inbound_nodes", "_outbound_nodes",
-    "_own_variables", "_seed_generators", "_losses", "_init_args", "_flat_layers_cache",
+    "_own_variables", "_seed_generators", "_carried_variables", "_losses", "_init_args",
+    "_flat_layers_cache",
 })
 
 
@@ -93,6 +94,7 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
         object.__setattr__(obj, "_own_variables", [])
         object.__setattr__(obj, "_tracked_layers", [])
         object.__setattr__(obj, "_seed_generators", [])
+        object.__setattr__(obj, "_carried_variables", [])
         object.__setattr__(obj, "_losses", [])
         object.__setattr__(obj, "_init_args", (args, kwargs))
         return obj
@@ -230,6 +232,17 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
         self._backend_track_variable(variable)
         return variable
 
+    def _add_carried_variable(self, variable):
+        """Track ``variable`` as state carried from call to call that is not a weight.
+
+        Stateful RNN states work this way: as in Keras they stay out of ``weights``,
+        ``get_weights()`` and weight files, yet ``variables`` lists them, so a compiled
+        step (JAX's stateless, jitted step) threads their new values from batch to batch.
+        """
+        if variable not in self._carried_variables:
+            self._carried_variables.append(variable)
+        return variable
+
     def add_variable(self, *args, **kwargs):
         """Alias of ``add_weight``."""
         return self.add_weight(*args, **kwargs)
@@ -279,11 +292,13 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
 
     @property
     def variables(self):
-        """Weights plus random-seed states: everything a compiled step carries."""
+        """Weights plus random-seed states and carried states: everything a compiled step carries."""
         out = list(self.weights)
         for layer in self._flatten_layers():
             for sg in layer._seed_generators:
                 out.append(sg.state)
+        for layer in self._flatten_layers():
+            out.extend(layer._carried_variables)
         return out
 
     trainable_variables = trainable_weights

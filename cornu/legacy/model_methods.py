@@ -1,6 +1,6 @@
 """Model methods Keras 3 removed, back for Keras 1/2 code: ``fit_generator``,
 ``evaluate_generator``, ``predict_generator``, ``predict_classes``,
-``predict_proba`` and ``to_yaml``.
+``predict_proba``, ``to_yaml`` and ``reset_states``.
 
 ``install()`` (run when ``cornu.legacy`` is imported) adds them to
 ``cornu.models.Model`` -- the legacy room sits above ``models`` and patches
@@ -175,9 +175,19 @@ def to_yaml(self, **kwargs):
     return model_to_yaml(self, **kwargs)
 
 
+def reset_states(self):
+    """Keras 2: zero the states of every stateful layer of the model (stateful RNNs).
+    Keras 3 removed it; call ``layer.reset_state()`` on the stateful layers."""
+    warn_once(("method", "reset_states"), "`model.reset_states()` is deprecated (removed in Keras 3); call "
+              "`layer.reset_state()` on each stateful layer.")
+    for layer in self._flatten_layers(include_self=False):
+        if getattr(layer, "stateful", False) is True and hasattr(layer, "reset_state"):
+            layer.reset_state()
+
+
 METHODS = {"fit_generator": fit_generator, "evaluate_generator": evaluate_generator,
            "predict_generator": predict_generator, "predict_classes": predict_classes,
-           "predict_proba": predict_proba, "to_yaml": to_yaml}
+           "predict_proba": predict_proba, "to_yaml": to_yaml, "reset_states": reset_states}
 
 # Names Keras 2 users import from ``keras.models``, served from ``cornu.saving`` on first use.
 MODELS_NAMES = ("load_model", "save_model", "model_from_json", "model_from_yaml", "model_from_config",
@@ -209,4 +219,4 @@ def install():
 
 
 __all__ = ["fit_generator", "evaluate_generator", "predict_generator", "predict_classes", "predict_proba",
-           "to_yaml", "install"]
+           "to_yaml", "reset_states", "install"]

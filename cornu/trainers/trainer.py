@@ -10,6 +10,7 @@ import numpy as np
 
 from cornu import backend, dtype_policies, metrics as metrics_module, ops, optimizers
 from cornu.callbacks import CallbackList, History
+from cornu.callbacks.logs import pythonify_logs
 from cornu.trainers import compile_utils
 from cornu.trainers.data_adapters import train_validation_split
 from cornu.trainers.epoch_iterator import EpochIterator
@@ -37,6 +38,7 @@ class Trainer:
         self.history = None
         self._run_eagerly = False
         self._jit_compile = None
+        self._jit_mode = False
         self.steps_per_execution = 1
         self._reset_step_functions()
         self._compile_config = None
@@ -79,9 +81,11 @@ class Trainer:
         self._compile_metrics = compile_utils.CompileMetrics(metrics, weighted_metrics)
         self._loss_tracker = metrics_module.Mean(name="loss")
         self._run_eagerly = bool(run_eagerly)
-        if jit_compile == "auto":
-            jit_compile = backend.IS_STATELESS  # JAX: always jit; torch: eager unless asked
-        self._jit_compile = bool(jit_compile) and not run_eagerly
+        # "auto" is resolved by the engine: JAX jits every step; torch captures
+        # CUDA graphs on a GPU and runs eagerly on the CPU.
+        self._jit_mode = "auto" if jit_compile == "auto" else bool(jit_compile)
+        self._jit_compile = (backend.IS_STATELESS if jit_compile == "auto" else bool(jit_compile)) \
+            and not run_eagerly
         self.steps_per_execution = int(steps_per_execution)
         self.compiled = True
         self._compile_config = {
@@ -108,6 +112,7 @@ class Trainer:
     @jit_compile.setter
     def jit_compile(self, value):
         self._jit_compile = bool(value)
+        self._jit_mode = bool(value)
         self._reset_step_functions()
 
     def get_compile_config(self):
@@ -224,7 +229,8 @@ class Trainer:
         return state
 
     def _jit(self):
-        return self._jit_compile and not self._run_eagerly
+        """The ``jit_compile`` mode handed to the engine: ``"auto"``, ``True`` or ``False``."""
+        return False if self._run_eagerly else self._jit_mode
 
     def make_train_function(self, force=False):
         if self.train_function is not None and not force:
@@ -257,7 +263,7 @@ class Trainer:
             (self._compile_metrics is not None and not self._compile_metrics.built)
         if needs:
             y_pred = backend.compute_output_spec(lambda v: self(v, training=False),
-                                                 _spec_of(x, self._fixed_batch_size()))
+                                                 _spec_of(x, self._needs_real_batch()))
             names = self._output_names_for(y_pred)
             if self._compile_loss is not None and not self._compile_loss.built:
                 self._compile_loss.build(y, y_pred, names)
@@ -268,7 +274,7 @@ class Trainer:
         if self.optimizer is not None and not getattr(self.optimizer, "built", False):
             self.optimizer.build(self.trainable_variables)
 
-    def _fixed_batch_size(self):
+    def _needs_real_batch(self):
         """True when the model needs its real batch size to build (stateful RNNs, a fixed
         ``batch_size``/``batch_input_shape``); otherwise builds see an unknown batch axis."""
         for layer in self._flatten_layers():
@@ -280,7 +286,7 @@ class Trainer:
         return False
 
     def _build_from_data(self, x):
-        spec = _spec_of(x, self._fixed_batch_size())
+        spec = _spec_of(x, self._needs_real_batch())
         try:
             self.build(tree.map_structure(lambda t: tuple(t.shape), spec) if not isinstance(spec, dict)
                        else {k: tuple(v.shape) for k, v in spec.items()})
@@ -344,7 +350,7 @@ class Trainer:
                     self._symbolic_build(batch)
                     self.make_train_function()
                 callback_list.on_train_batch_begin(step)
-                logs = _pythonify(self.train_function(batch))
+                logs = self.train_function(batch)  # tensors; callbacks read them as needed
                 ran = True
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
@@ -353,7 +359,7 @@ class Trainer:
                 if iterator.ran_out or epoch > initial_epoch:
                     break
                 raise ValueError("fit() received no data: the training input is empty.")
-            epoch_logs = dict(_pythonify(self.get_metrics_result()))
+            epoch_logs = dict(pythonify_logs(self.get_metrics_result()))
             if val_args is not None and _should_eval(epoch, validation_freq):
                 val_logs = self.evaluate(verbose=0, return_dict=True, _callbacks=callback_list, **val_args)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -389,9 +395,9 @@ class Trainer:
                 self._symbolic_build(batch)
                 self.make_test_function()
             callback_list.on_test_batch_begin(step)
-            logs = _pythonify(self.test_function(batch))
+            logs = self.test_function(batch)
             callback_list.on_test_batch_end(step, logs)
-        logs = _pythonify(self.get_metrics_result())
+        logs = pythonify_logs(self.get_metrics_result())
         callback_list.on_test_end(logs)
         if return_dict:
             return logs
@@ -436,7 +442,7 @@ class Trainer:
         if self.train_function is None or not self._compile_loss_built():
             self._symbolic_build(batch)
             self.make_train_function()
-        logs = _pythonify(self.train_function(batch))
+        logs = pythonify_logs(self.train_function(batch))
         return self._format_batch_logs(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -447,7 +453,7 @@ class Trainer:
         if self.test_function is None or not self._compile_loss_built():
             self._symbolic_build(batch)
             self.make_test_function()
-        logs = _pythonify(self.test_function(batch))
+        logs = pythonify_logs(self.test_function(batch))
         return self._format_batch_logs(logs, return_dict)
 
     def predict_on_batch(self, x):
@@ -487,17 +493,6 @@ def _spec_of(x, keep_batch=False):
         return backend.KerasTensor((batch,) + shape[1:], dtype=backend.standardize_dtype(v.dtype))
 
     return tree.map_structure(spec, x)
-
-
-def _pythonify(logs):
-    out = {}
-    for k, v in logs.items():
-        if isinstance(v, dict):
-            out.update(_pythonify(v))
-            continue
-        arr = np.asarray(backend.convert_to_numpy(v)) if not isinstance(v, (int, float)) else v
-        out[k] = float(arr) if np.ndim(arr) == 0 else arr
-    return out
 
 
 def _unpack_validation(data):

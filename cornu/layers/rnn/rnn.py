@@ -10,19 +10,6 @@ from cornu.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from cornu.utils import tree
 
 
-class _StateSlot:
-    """Holds a stateful RNN's state variable among the layer's carried variables.
-
-    Stateful states are not weights (Keras keeps them out of ``weights`` and
-    weight files), but compiled steps must carry them from batch to batch:
-    ``Layer.variables`` lists the ``state`` of every entry of
-    ``_seed_generators``, so the slot puts the variable there.
-    """
-
-    def __init__(self, variable):
-        self.state = variable
-
-
 def _accepts_training(cell):
     if isinstance(cell, Layer):
         return cell._call_signature.accepts_training
@@ -173,7 +160,8 @@ class RNN(Layer):
         object.__setattr__(self, "states", states)
         for v in tree.flatten(states):
             v._path = f"{self.name}/{v.name}"
-            self._seed_generators.append(_StateSlot(v))
+            # Not weights (Keras saves none), but carried through compiled steps.
+            self._add_carried_variable(v)
 
     def get_initial_state(self, batch_size):
         """Zero states for ``batch_size`` samples (or the cell's own ``get_initial_state``)."""

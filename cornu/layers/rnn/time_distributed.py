@@ -52,7 +52,8 @@ class TimeDistributed(Layer):
 
     def _per_sample(self):
         for sub in self.layer._flatten_layers():
-            if any(not v.trainable for v in sub._own_variables) or sub._seed_generators:
+            if any(not v.trainable for v in sub._own_variables) or sub._seed_generators or \
+                    sub._carried_variables:
                 return False
         return True
 
