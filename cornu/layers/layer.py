@@ -18,6 +18,9 @@ from cornu.layers.layer_utils import (  # noqa: F401
     _variables_autocast,
     _get_mask,
     _set_mask,
+    _auto_mask_kwargs,
+    _previous_mask,
+    _symbolic_mask_kwargs,
     _shapes_for_build,
     _shape_to_specs,
     _listify_shape,
@@ -57,6 +60,8 @@ class _CallSignature:
         self.names = list(params)
         self.accepts_training = "training" in params
         self.accepts_mask = "mask" in params
+        # ``{name}_mask`` parameters filled from the masks of argument ``name``.
+        self.mask_args = tuple(n for n in params if n.endswith("_mask") and n[:-5] in params)
         self.var_kwargs = any(p.kind == p.VAR_KEYWORD for p in params.values())
         self.training_default = params["training"].default if self.accepts_training else None
 
@@ -440,17 +445,15 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
                 if kwargs["training"] is not None and context.training is None:
                     context.training = kwargs["training"]
                 kwargs.pop("training")
-            if sig.accepts_mask and kwargs.get("mask") is None and args:
-                mask = _get_mask(args[0])
-                if mask is not None:
-                    kwargs["mask"] = mask
+            if (sig.accepts_mask or sig.mask_args) and args:
+                kwargs.update(_auto_mask_kwargs(sig, args, kwargs))
             if self.autocast and args:
                 args = (_autocast(args[0], self.compute_dtype),) + args[1:]
             self._maybe_build(args, kwargs)
             with _variables_autocast(self):
                 outputs = self.call(*args, **kwargs)
             if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
-                previous = kwargs.get("mask") if sig.accepts_mask else (_get_mask(args[0]) if args else None)
+                previous = _previous_mask(kwargs, args)
                 out_mask = self.compute_mask(args[0] if args else None, previous)
                 if out_mask is not None:
                     _set_mask(outputs, out_mask)
@@ -466,13 +469,13 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
         self._maybe_build(args, kwargs)
         if "training" in kwargs and not self._call_signature.accepts_training and not self._call_signature.var_kwargs:
             kwargs.pop("training")
-        outputs = self.compute_output_spec(*args, **kwargs)
+        # Traced with its inputs' masks (as symbolic tensors); the node records the call as written.
+        outputs = self.compute_output_spec(*args, **kwargs, **_symbolic_mask_kwargs(self, args, kwargs))
         if args and (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
-            previous = kwargs.get("mask") or _get_mask(args[0])
+            previous = _previous_mask(kwargs, args)
             if previous is not None or type(self).compute_mask is not Layer.compute_mask:
                 mask = backend.compute_output_spec(self.compute_mask, args[0], previous)
-                if isinstance(mask, KerasTensor):
-                    _set_mask(outputs, mask)
+                _set_mask(outputs, mask)
         Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
         return outputs
 

@@ -50,12 +50,78 @@ def _get_mask(x):
     return getattr(x, "_keras_mask", None)
 
 
+def _mask_structure(value, get_mask=_get_mask):
+    """The masks of a call argument: one mask, or a list/dict of them for a nested
+    argument (``Concatenate([a, b])``); None when no tensor in it has a mask."""
+    if not isinstance(value, (list, tuple, dict)):
+        return None if value is None else get_mask(value)
+    masks = tree.map_structure(lambda v: None if v is None else get_mask(v), value)
+    return masks if any(m is not None for m in tree.flatten(masks)) else None
+
+
+def _auto_mask_kwargs(sig, args, kwargs, get_mask=_get_mask):
+    """The mask arguments a call receives from its inputs' masks (those not passed).
+
+    As in Keras: ``mask`` takes the masks of the first argument (a list of masks
+    for a list of tensors), and each tensor argument ``name`` the call has a
+    ``{name}_mask`` parameter for takes its own (``MultiHeadAttention``'s
+    ``query_mask``/``value_mask``/``key_mask``).  ``get_mask`` maps a tensor to
+    its mask (the tensor's ``_keras_mask``; functional models look masks up in
+    their own table).
+    """
+    out = {}
+    if sig.accepts_mask and kwargs.get("mask") is None and args:
+        mask = _mask_structure(args[0], get_mask)
+        if mask is not None:
+            out["mask"] = mask
+    if sig.mask_args:
+        values = dict(zip(sig.names, args))
+        values.update(kwargs)
+        for name in sig.mask_args:
+            if kwargs.get(name) is None and values.get(name[: -len("_mask")]) is not None:
+                mask = _mask_structure(values[name[: -len("_mask")]], get_mask)
+                if mask is not None:
+                    out[name] = mask
+    return out
+
+
+def _symbolic_mask_kwargs(layer, args, kwargs):
+    """``_auto_mask_kwargs`` for a symbolic call, limited to what ``compute_output_spec`` takes."""
+    sig = layer._call_signature
+    if not (sig.accepts_mask or sig.mask_args):
+        return {}
+    auto = _auto_mask_kwargs(sig, args, kwargs)
+    if not auto:
+        return auto
+    params = inspect.signature(layer.compute_output_spec).parameters
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return auto
+    return {k: v for k, v in auto.items() if k in params}
+
+
+def _previous_mask(kwargs, args, get_mask=_get_mask):
+    """The mask ``compute_mask`` receives: the call's ``mask`` or the first argument's masks."""
+    mask = kwargs.get("mask")
+    if mask is None and args:
+        mask = _mask_structure(args[0], get_mask)
+    return mask
+
+
+def _output_masks(outputs, mask):
+    """``(output, mask)`` pairs: mask ``i`` of a list from ``compute_mask`` goes to output
+    ``i``; a single mask goes to the first output only (as in Keras)."""
+    return list(zip(tree.flatten(outputs), tree.flatten(mask)))
+
+
 def _set_mask(outputs, mask):
-    for out in tree.flatten(outputs):
+    """Attach ``compute_mask``'s result to the outputs, keeping masks the call set itself."""
+    for out, m in _output_masks(outputs, mask):
+        if m is None or _get_mask(out) is not None:
+            continue
         try:
-            out._keras_mask = mask
+            out._keras_mask = m
         except AttributeError:
-            pass  # JAX arrays take no attributes; functional models carry masks themselves
+            pass  # some tensors take no attributes; functional models carry masks themselves
 
 
 def _shapes_for_build(build, sig, args, kwargs):

@@ -4,6 +4,7 @@ import warnings
 from cornu import backend
 from cornu.backend import KerasTensor
 from cornu.layers.layer import Layer
+from cornu.layers.layer_utils import _auto_mask_kwargs, _mask_structure, _output_masks
 from cornu.models.model import Model
 from cornu.utils import tree
 
@@ -111,31 +112,30 @@ class Functional(Model):
                 (node.call_args, node.call_kwargs),
             )
             kwargs = dict(kwargs)
-            first = node.call_args[0] if node.call_args else None
-            in_mask = None
-            if isinstance(first, KerasTensor):
-                in_mask = masks.get(id(first))
-            elif isinstance(first, (list, tuple)) and any(isinstance(t, KerasTensor) for t in first):
-                found = [masks.get(id(t)) for t in first if isinstance(t, KerasTensor)]
-                in_mask = found if any(m is not None for m in found) else None
+            out_mask = None
             if isinstance(operation, Layer):
                 sig = operation._call_signature
                 if sig.accepts_training and kwargs.get("training") is None:
                     kwargs["training"] = training
-                if sig.accepts_mask and in_mask is not None and "mask" not in kwargs:
-                    kwargs["mask"] = in_mask
+
+                def mask_of(t):
+                    return masks.get(id(t)) if isinstance(t, KerasTensor) else None
+
+                # Every tensor argument's mask, from this model's table (tensors may not carry them).
+                kwargs.update(_auto_mask_kwargs(sig, node.call_args, node.call_kwargs, mask_of))
                 outputs = operation(*args, **kwargs)
+                in_mask = kwargs.get("mask") if sig.accepts_mask else None
+                if in_mask is None and node.call_args:
+                    in_mask = _mask_structure(node.call_args[0], mask_of)
                 if in_mask is not None or type(operation).compute_mask is not Layer.compute_mask:
                     out_mask = operation.compute_mask(args[0] if args else None, in_mask)
-                else:
-                    out_mask = None
             else:
                 outputs = operation(*args, **kwargs)
-                out_mask = None
             for x, value in zip(node.outputs, tree.flatten(outputs)):
                 values[id(x)] = value
-                if out_mask is not None:
-                    masks[id(x)] = out_mask
+            for x, m in _output_masks(node.outputs, out_mask):
+                if m is not None:
+                    masks[id(x)] = m
         result = [values[id(x)] for x in self._outputs]
         for x, value in zip(self._outputs, result):
             if id(x) in masks:
