@@ -21,6 +21,8 @@ from cornu.layers.layer_utils import (  # noqa: F401
     _auto_mask_kwargs,
     _previous_mask,
     _symbolic_mask_kwargs,
+    _recording_build,
+    _build_config,
     _shapes_for_build,
     _shape_to_specs,
     _listify_shape,
@@ -103,6 +105,11 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
         object.__setattr__(obj, "_losses", [])
         object.__setattr__(obj, "_init_args", (args, kwargs))
         return obj
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:  # record the shapes of direct `build()` calls too, as Keras does
+            cls.build = _recording_build(cls.__dict__["build"])
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, autocast=True,
                  name=None, **kwargs):
@@ -388,6 +395,8 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
         """Create the layer's weights for inputs of ``input_shape`` (override in layers)."""
         self.built = True
 
+    build = _recording_build(build)
+
     def _maybe_build(self, args, kwargs):
         if self.built:
             return
@@ -399,22 +408,30 @@ class Layer(backend.BackendLayer, Operation, metaclass=_LayerType):
         else:
             self.build(shapes)
         self.built = True
-        self._build_shapes = shapes
+        if self._build_shapes is None:  # a build not recorded by `_recording_build`
+            self._build_shapes = shapes
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
 
     def build_from_config(self, config):
-        """Rebuild from ``get_build_config()`` output (used when loading)."""
-        if config and "input_shape" in config and not self.built:
-            self.build(config["input_shape"])
-            self.built = True
-            self._build_shapes = config["input_shape"]
+        """Rebuild from ``get_build_config()`` output (used when loading): ``build(input_shape)``,
+        or ``build(**shapes_dict)`` for layers built from several shapes."""
+        if not config or self.built or not ("input_shape" in config or "shapes_dict" in config):
+            return
+        if "input_shape" in config:
+            shapes = config["input_shape"]
+            self.build(shapes)
+        else:
+            shapes = dict(config["shapes_dict"])
+            self.build(**shapes)
+        self.built = True
+        self._build_shapes = shapes
 
     def get_build_config(self):
-        if self._build_shapes is not None and not isinstance(self._build_shapes, dict):
-            return {"input_shape": _listify_shape(self._build_shapes)}
-        return None
+        """The shapes the layer was built with, as Keras stores them: ``{"input_shape": ...}``,
+        or ``{"shapes_dict": {"query_shape": ..., ...}}`` when ``build`` took several."""
+        return _build_config(self._build_shapes)
 
     # -- calling ------------------------------------------------------------------
     def __call__(self, *args, **kwargs):

@@ -1,5 +1,6 @@
 """Helpers of ``Layer.__call__``/``get_config``: input conversion, autocasting,
 masks, build shapes, output specs and automatic configs."""
+import functools
 import inspect
 
 import numpy as np
@@ -145,6 +146,54 @@ def _shapes_for_build(build, sig, args, kwargs):
         elif p.name == "input_shape" and args:
             shapes[p.name] = shape_of(args[0])
     return shapes
+
+
+def _recording_build(build):
+    """Wrap a layer class's ``build`` to record the shapes it was called with (``_build_shapes``)
+    and mark the layer built.
+
+    Only the outermost ``build`` of an unbuilt layer records (``super().build(...)``
+    inside it does not), and not when the body set ``_build_shapes`` itself.  One
+    argument is stored as is, several as a dict by parameter name (Keras's
+    ``shapes_dict``).
+    """
+    if getattr(build, "_records_build_shapes", False):
+        return build
+    signature = inspect.signature(build)
+
+    @functools.wraps(build)
+    def wrapper(self, *args, **kwargs):
+        if self.__dict__.get("_building") or getattr(self, "built", False):
+            return build(self, *args, **kwargs)
+        before = self.__dict__.get("_build_shapes")
+        object.__setattr__(self, "_building", True)
+        try:
+            result = build(self, *args, **kwargs)
+        finally:
+            object.__setattr__(self, "_building", False)
+        self.built = True  # as in Keras, a layer is built once its `build` returns
+        if self.__dict__.get("_build_shapes") is before:
+            try:
+                bound = signature.bind(self, *args, **kwargs).arguments
+            except TypeError:
+                return result
+            shapes = dict(list(bound.items())[1:])  # without `self`
+            object.__setattr__(self, "_build_shapes", next(iter(shapes.values())) if len(shapes) == 1 else shapes)
+        return result
+
+    wrapper._records_build_shapes = True
+    return wrapper
+
+
+def _build_config(shapes):
+    """``get_build_config()`` for recorded build shapes (see ``_recording_build``)."""
+    if shapes is None:
+        return None
+    if isinstance(shapes, dict):
+        if len(shapes) == 1:
+            return {"input_shape": _listify_shape(next(iter(shapes.values())))}
+        return {"shapes_dict": {k: _listify_shape(v) for k, v in shapes.items()}}
+    return {"input_shape": _listify_shape(shapes)}
 
 
 def _shape_to_specs(shape, dtype):
