@@ -10,6 +10,8 @@ if _SHARED.is_dir():
 # Never touch the user's ~/.cornu or ~/.keras during tests.
 os.environ.setdefault("CORNU_HOME", tempfile.mkdtemp(prefix="cornu-home-"))
 os.environ.setdefault("CORNU_NO_DOWNLOAD", "1")
+# Tests compare against float64/NumPy references: keep full float32 matmuls on GPUs too.
+os.environ.setdefault("CORNU_ALLOW_TF32", "0")
 
 import pytest  # noqa: E402
 

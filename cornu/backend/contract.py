@@ -10,7 +10,7 @@ CORE = (
     "custom_gradient", "device_scope", "fori_loop", "get_device", "get_item", "is_tensor", "map",
     "scan", "scatter", "scatter_update", "shape", "slice", "slice_update", "stop_gradient",
     "unstack", "vectorized_map", "while_loop",
-    "compute_gradients", "make_step_function",
+    "compute_gradients", "make_step_function", "fused_optimizer_update",
     "numpy", "nn", "math", "random",
 )
 

@@ -1,6 +1,7 @@
 """``CallbackList``: dispatches each hook to every callback."""
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.history import History
+from cornu.callbacks.logs import pythonify_logs, wants_batch_logs
 from cornu.callbacks.progbar_logger import ProgbarLogger
 
 _HOOKS = (
@@ -54,6 +55,7 @@ class CallbackList(Callback):
 
 def _make_hook(name):
     takes_index = "epoch" in name or "batch" in name
+    batch_end = name.endswith("_batch_end")
 
     # Every callback gets its arguments positionally, ``logs`` always included (a
     # dict, ``{}`` when there is nothing to log), as Keras passes them: callbacks
@@ -67,6 +69,17 @@ def _make_hook(name):
         else:
             logs = args[0] if args else kwargs.pop("logs", None)
             call_args = ({} if logs is None else logs,)
+        if batch_end and call_args[1]:
+            # Tensors for callbacks that only pass them on (or draw them now and
+            # then); Python numbers, converted once, for those that read them.
+            raw, python = call_args[1], None
+            for cb in self.callbacks:
+                if wants_batch_logs(cb, name):
+                    python = pythonify_logs(raw) if python is None else python
+                    getattr(cb, name)(call_args[0], python)
+                else:
+                    getattr(cb, name)(call_args[0], raw)
+            return
         for cb in self.callbacks:
             getattr(cb, name)(*call_args)
 

@@ -1,10 +1,18 @@
 """``ProgbarLogger``: prints Keras's progress bar during fit/evaluate/predict."""
 from cornu.callbacks.callback import Callback
+from cornu.callbacks.logs import pythonify_logs
 from cornu.utils.progbar import Progbar
 
 
 class ProgbarLogger(Callback):
-    """Prints ``Epoch i/n`` and a progress bar with the running metrics."""
+    """Prints ``Epoch i/n`` and a progress bar with the running metrics.
+
+    Batch logs arrive as engine tensors and are read back only when the bar is
+    redrawn (at most every ``Progbar.interval`` seconds), so the device is not
+    made to wait for the host after every batch.
+    """
+
+    _accepts_raw_logs = True
 
     def __init__(self, count_mode="steps", stateful_metrics=None):
         super().__init__()
@@ -69,10 +77,11 @@ class ProgbarLogger(Callback):
         if self.progbar is None:
             self._new_bar()
         self.seen = batch + 1
-        values = _ordered(logs)
+        if self.verbose != 1 or (self.seen > 1 and not self.progbar.due()):
+            return
+        values = _ordered(pythonify_logs(logs))
         self.progbar.stateful_metrics.update(k for k, _ in values)
-        if self.verbose == 1:
-            self.progbar.update(self.seen, values, finalize=False)
+        self.progbar.update(self.seen, values, finalize=False)
 
     def _finish(self, logs):
         if self.progbar is None:
@@ -80,7 +89,7 @@ class ProgbarLogger(Callback):
         if self.target is None:
             self.target = self.seen
             self.progbar.target = self.seen
-        values = _ordered(logs)
+        values = _ordered(pythonify_logs(logs))
         self.progbar.stateful_metrics.update(k for k, _ in values)
         self.progbar.update(self.target or self.seen, values, finalize=True)
 

@@ -54,6 +54,16 @@ class Adam(Optimizer):
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        if not self.amsgrad and type(self).update_step is Adam.update_step and backend.fused_optimizer_update(
+                "adam", trainable_variables, grads,
+                {"momentum": self._slots_for(self._momentums, trainable_variables),
+                 "velocity": self._slots_for(self._velocities, trainable_variables)},
+                {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                 "learning_rate": learning_rate, "iterations": self.iterations}):
+            return
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
+
     def update_step(self, gradient, variable, learning_rate):
         dtype = variable.dtype
         lr = ops.cast(learning_rate, dtype)

@@ -428,6 +428,10 @@ class Optimizer(OptimizerStateMixin):
         for grad, var in zip(grads, trainable_variables):
             self.update_step(grad, var, learning_rate)
 
+    def _slots_for(self, slots, variables):
+        """The slot variables of ``slots`` that belong to ``variables``, in their order."""
+        return [slots[self._get_variable_index(v)] for v in variables]
+
     def _filter_empty_gradients(self, grads, variables):
         kept_grads, kept_vars, missing = [], [], []
         for g, v in zip(grads, variables):

@@ -56,6 +56,19 @@ class RMSprop(Optimizer):
         if self.centered:
             self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient")
 
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        slots = {"velocity": self._slots_for(self._velocities, trainable_variables)}
+        if self.momentum > 0:
+            slots["momentum"] = self._slots_for(self._momentums, trainable_variables)
+        if self.centered:
+            slots["average_gradient"] = self._slots_for(self._average_gradients, trainable_variables)
+        if type(self).update_step is RMSprop.update_step and backend.fused_optimizer_update(
+                "rmsprop", trainable_variables, grads, slots,
+                {"rho": self.rho, "epsilon": self.epsilon, "momentum": self.momentum,
+                 "centered": self.centered, "learning_rate": learning_rate}):
+            return
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
+
     def update_step(self, gradient, variable, learning_rate):
         lr = ops.cast(learning_rate, variable.dtype)
         gradient = ops.cast(gradient, variable.dtype)

@@ -1,4 +1,5 @@
 """``SGD``: gradient descent with optional (Nesterov) momentum."""
+from cornu import backend
 from cornu import ops
 from cornu.optimizers.base_optimizer import Optimizer
 
@@ -47,6 +48,14 @@ class SGD(Optimizer):
         self.momentums = []
         if self.momentum != 0:
             self.momentums = self.add_optimizer_variables(variables, "momentum")
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        if type(self).update_step is SGD.update_step and backend.fused_optimizer_update(
+                "sgd", trainable_variables, grads,
+                {"momentum": self._slots_for(self.momentums, trainable_variables)} if self.momentums else {},
+                {"momentum": self.momentum, "nesterov": self.nesterov, "learning_rate": learning_rate}):
+            return
+        super()._backend_update_step(grads, trainable_variables, learning_rate)
 
     def update_step(self, gradient, variable, learning_rate):
         lr = ops.cast(learning_rate, variable.dtype)

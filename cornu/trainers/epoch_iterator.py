@@ -18,7 +18,7 @@ def _to_tensor(x):
             x = x.astype(backend.floatx())
         return backend.convert_to_tensor(x)
     if backend.is_tensor(x):
-        return x
+        return backend.convert_to_tensor(x)  # e.g. a DataLoader's CPU tensors, moved to the device
     if isinstance(x, (int, float, bool)):
         return x
     return backend.convert_to_tensor(np.asarray(x))

@@ -98,6 +98,10 @@ class Progbar:
         self._time_at_epoch_end = None
         self._time_after_first_step = None
 
+    def due(self):
+        """Whether an ``update`` now would redraw the bar (the redraw interval has passed)."""
+        return _now() - self._last_update >= self.interval
+
     def update(self, current, values=None, finalize=None):
         """Updates the progress bar.
 

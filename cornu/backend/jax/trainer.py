@@ -52,3 +52,8 @@ def make_step_function(step_fn, state_variables, training=True, jit_compile=True
         return logs
 
     return run
+
+
+def fused_optimizer_update(kind, variables, grads, slots, hyper):
+    """Always ``False`` on JAX: XLA already fuses the per-variable updates of a jitted step."""
+    return False

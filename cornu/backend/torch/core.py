@@ -1,5 +1,6 @@
 """Torch engine: tensors, variables, conversion and symbolic shape inference."""
 import contextlib
+import os
 
 import numpy as np
 import torch
@@ -15,6 +16,12 @@ SUPPORTS_SPARSE_TENSORS = False
 IS_THREAD_SAFE = True
 
 DEFAULT_DEVICE = "cuda" if torch.cuda.is_available() else "cpu"
+
+if DEFAULT_DEVICE == "cuda" and os.environ.get("CORNU_ALLOW_TF32", "1") != "0":
+    # float32 matmuls/convolutions on TensorFloat-32 tensor cores, as JAX does on
+    # GPU by default. Set CORNU_ALLOW_TF32=0 for full float32 precision.
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
 
 _TORCH_DTYPES = {
     "float16": torch.float16,
@@ -129,14 +136,19 @@ def convert_to_tensor(x, dtype=None, sparse=None):
             "A symbolic KerasTensor cannot be converted to a torch tensor; it has no "
             f"value. Received: {x!r}"
         )
+    if isinstance(x, (bool, int, float)):
+        if dtype is None:
+            if isinstance(x, bool):
+                dtype = torch.bool
+            elif isinstance(x, int):
+                dtype = torch.int32 if -(2**31) <= x < 2**31 else torch.int64
+            else:
+                dtype = to_torch_dtype(config.floatx())
+        # A fill kernel on the device: no host-to-device copy, so it is also
+        # allowed while a CUDA graph is being captured.
+        return torch.full((), x, dtype=dtype, device=get_device())
     if dtype is None:
-        if isinstance(x, bool):
-            dtype = torch.bool
-        elif isinstance(x, int):
-            dtype = torch.int32
-        elif isinstance(x, float):
-            dtype = to_torch_dtype(config.floatx())
-        elif isinstance(x, (list, tuple)):
+        if isinstance(x, (list, tuple)):
             arr = np.asarray([convert_to_numpy(v) if torch.is_tensor(v) else v for v in x])
             if arr.dtype == np.float64:
                 dtype = to_torch_dtype(config.floatx())

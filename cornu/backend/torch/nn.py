@@ -173,8 +173,8 @@ def moments(x, axes, keepdims=False, synchronized=False):
     x = _float(x)
     compute = x.to(torch.float32) if x.dtype in (torch.float16, torch.bfloat16) else x
     axes = tuple(axes) if isinstance(axes, (list, tuple)) else (axes,)
-    mean = torch.mean(compute, dim=axes, keepdim=True)
-    variance = torch.mean(torch.square(compute - mean), dim=axes, keepdim=True)
+    # One fused (Welford) pass over the data for both statistics.
+    variance, mean = torch.var_mean(compute, dim=axes, correction=0, keepdim=True)
     if not keepdims:
         mean = torch.squeeze(mean, axes)
         variance = torch.squeeze(variance, axes)
@@ -185,14 +185,15 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     x = _float(x)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
-    mean = t(mean).reshape(shape)
+    # Fold everything into a per-channel multiplier and shift (small tensors),
+    # then make one pass over the data: x * a + b, as tf.nn.batch_normalization does.
     inv = torch.rsqrt(t(variance).reshape(shape) + epsilon)
     if scale is not None:
         inv = inv * t(scale).reshape(shape)
-    out = (x - mean) * inv
+    shift = -t(mean).reshape(shape) * inv
     if offset is not None:
-        out = out + t(offset).reshape(shape)
-    return out
+        shift = shift + t(offset).reshape(shape)
+    return torch.addcmul(shift.to(x.dtype), x, inv.to(x.dtype))
 
 
 def normalize(x, axis=-1, order=2, epsilon=None):

@@ -31,7 +31,7 @@ def _scalar_like(value, ref):
         dtype = torch.int32
     else:
         dtype = ref.dtype
-    return torch.tensor(value, dtype=dtype, device=ref.device)
+    return torch.full((), value, dtype=dtype, device=ref.device)  # a device fill: no host copy
 
 
 def _pair(x1, x2):

@@ -2,7 +2,7 @@
 import torch
 
 from cornu.backend import config
-from cornu.backend.torch.core import convert_to_tensor, get_device, to_torch_dtype
+from cornu.backend.torch.core import convert_to_tensor, device_scope, get_device, to_torch_dtype
 
 
 def draw_seed(seed):
@@ -10,8 +10,11 @@ def draw_seed(seed):
     if seed is None:
         return None
     if hasattr(seed, "next"):
-        state = seed.next()
-        s0, s1 = (int(v) for v in convert_to_tensor(state).cpu().tolist())
+        # The generator's state lives on the CPU: advancing and reading it never
+        # waits for (or launches work on) an accelerator.
+        with device_scope("cpu"):
+            state = seed.next()
+            s0, s1 = (int(v) for v in convert_to_tensor(state).tolist())
         return (s0 * 1_000_003 + s1) % (2**63 - 1)
     if isinstance(seed, int):
         return seed
@@ -22,6 +25,11 @@ def _generator(seed):
     seed = draw_seed(seed)
     device = get_device()
     if seed is None or device == "meta":
+        return None
+    if device.startswith("cuda") and torch.cuda.is_current_stream_capturing():
+        # Inside a CUDA graph a freshly seeded generator would replay the same
+        # numbers forever; torch's default CUDA generator is graph-aware (each
+        # replay draws new numbers) and is seeded by `set_random_seed`.
         return None
     gen = torch.Generator(device=device)
     gen.manual_seed(seed)

@@ -6,6 +6,8 @@ layers (tanh/sigmoid activations, biases): they run torch's native LSTM/GRU
 kernels (``torch._VF``; cuDNN on GPU) on Keras's weight layout, and raise
 ``NotImplementedError`` when a configuration must take the generic loop.
 """
+import warnings
+
 import torch
 
 from cornu.backend.torch.core import convert_to_tensor
@@ -114,6 +116,23 @@ def _run_fused(kind, inputs, hx, params, mask, go_backwards, return_sequences, z
     """Run ``torch._VF.lstm``/``gru``; returns (outputs (b, t, u), final states tuple)."""
     fn = torch._VF.lstm if kind == "lstm" else torch._VF.gru
     training = torch.is_grad_enabled()
+    if inputs.is_cuda:
+        # cuDNN wants dense weights; it then copies them into its own layout on
+        # every call (and says so once in a warning we silence: that copy is a
+        # few small matrices, far cheaper than keeping a second weight layout).
+        params = [p.contiguous() for p in params]
+        inputs = inputs.contiguous()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="RNN module weights are not part of single")
+            return _run_fused_impl(fn, inputs, hx, params, mask, go_backwards, return_sequences,
+                                   zero_output_for_mask, training)
+    return _run_fused_impl(fn, inputs, hx, params, mask, go_backwards, return_sequences,
+                           zero_output_for_mask, training)
+
+
+def _run_fused_impl(fn, inputs, hx, params, mask, go_backwards, return_sequences, zero_output_for_mask,
+                    training):
+    kind = "lstm" if fn is torch._VF.lstm else "gru"
     if mask is None:
         if go_backwards:
             inputs = torch.flip(inputs, dims=[1])

@@ -1,7 +1,22 @@
-"""Torch engine: step mechanics (gradients, step compilation). The loop lives in trainers/."""
+"""Torch engine: step mechanics (gradients, step compilation). The loop lives in trainers/.
+
+``make_step_function`` turns a trainer step into the callable ``fit`` runs per batch:
+
+- eager (CPU, ``run_eagerly``, or after a failed compilation): the step as Python;
+- ``jit_compile="auto"`` on a CUDA device: the whole step (forward, backward,
+  optimizer and metric updates) is captured once per input signature into a
+  CUDA graph and replayed, so a step costs one graph launch instead of hundreds
+  of kernel launches from Python (see ``cuda_graph_step.py``);
+- ``jit_compile=True``: ``torch.compile`` of the step.
+
+Any failure to compile or capture falls back to eager execution with one warning.
+"""
 import warnings
 
 import torch
+
+from cornu.backend.torch import cuda_graph_step
+from cornu.backend.torch.core import get_device
 
 SUPPORTS_JIT = True
 
@@ -24,19 +39,27 @@ def compute_gradients(loss_fn, variables):
 def make_step_function(step_fn, state_variables, training=True, jit_compile=False):
     """Wrap ``step_fn(data) -> logs`` for repeated calls.
 
-    On torch the step mutates variables in place; ``jit_compile`` asks for
-    ``torch.compile`` with an eager fallback (warned once) if compiling fails.
+    On torch the step mutates variables in place. ``jit_compile`` is ``False``
+    (eager), ``"auto"`` (CUDA graphs on a CUDA device, eager elsewhere) or
+    ``True`` (``torch.compile``).
     """
+
     # Gradients are taken inside `compute_gradients`; everything else in the step
     # (optimizer updates, metrics) runs without autograd bookkeeping.
-    context = torch.no_grad
-
     def eager(data):
-        with context():
+        with torch.no_grad():
             return step_fn(data)
 
+    if jit_compile == "auto":
+        if str(get_device()).startswith("cuda") and cuda_graph_step.available():
+            return cuda_graph_step.CudaGraphStep(eager)
+        return eager
     if not jit_compile:
         return eager
+    return _compiled(step_fn, eager)
+
+
+def _compiled(step_fn, eager):
     try:
         compiled = torch.compile(step_fn, dynamic=False)
     except Exception as e:  # pragma: no cover - depends on the installation
@@ -46,17 +69,16 @@ def make_step_function(step_fn, state_variables, training=True, jit_compile=Fals
 
     def run(data):
         try:
-            with context():
+            with torch.no_grad():
                 return state["fn"](data)
         except Exception as e:
-            if state["fn"] is eager:
+            if state["fn"] is step_fn:
                 raise
             if not state["warned"]:
                 warnings.warn(f"torch.compile failed ({type(e).__name__}: {e}); "
                               "falling back to eager execution.")
                 state["warned"] = True
             state["fn"] = step_fn
-            with context():
-                return step_fn(data)
+            return eager(data)
 
     return run

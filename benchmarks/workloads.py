@@ -1,0 +1,148 @@
+"""The issue-6 workloads, written once in Keras code and once as hand-written PyTorch.
+
+``keras_model(name, keras)`` builds a workload with any Keras-compatible module
+(``cornu`` or real ``keras``), so cornu and Keras 3 run the very same code.
+``torch_model(name)`` gives the equivalent ``torch.nn.Module`` and loss for the
+hand-written PyTorch loops. ``data(name, n)`` makes synthetic data with a fixed seed.
+"""
+import numpy as np
+
+WORKLOADS = {
+    # name: (batch size, mixed-precision policy or None)
+    "mlp": (128, None),
+    "cnn": (128, None),
+    "lstm": (64, None),
+    "wide_mlp": (1024, "mixed_bfloat16"),
+    "wide_mlp_fp32": (1024, None),
+    "resnet50": (64, None),
+    "resnet50_bf16": (64, "mixed_bfloat16"),
+}
+
+VOCAB, LENGTH = 20000, 200
+
+
+def data(name, n, seed=0):
+    """Synthetic ``(x, y)`` NumPy arrays for ``n`` samples of workload ``name``."""
+    rng = np.random.default_rng(seed)
+    base = name.split("_bf16")[0].replace("_fp32", "")
+    if base == "mlp":
+        return rng.random((n, 784), dtype=np.float32), np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
+    if base == "cnn":
+        return (rng.random((n, 28, 28, 1), dtype=np.float32),
+                np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)])
+    if base == "lstm":
+        return (rng.integers(1, VOCAB, (n, LENGTH)).astype("int32"),
+                rng.integers(0, 2, (n, 1)).astype("float32"))
+    if base == "wide_mlp":
+        return rng.standard_normal((n, 4096), dtype=np.float32), rng.integers(0, 1000, n).astype("int32")
+    if base == "resnet50":
+        return rng.random((n, 224, 224, 3), dtype=np.float32), rng.integers(0, 1000, n).astype("int32")
+    raise ValueError(f"unknown workload {name!r}")
+
+
+def flops_per_sample(name):
+    """Training FLOPs per sample (forward + backward = 3x the forward matmuls), or None."""
+    if name.startswith("wide_mlp"):
+        macs = 4 * 4096 * 4096 + 4096 * 1000
+        return 3 * 2 * macs
+    return None
+
+
+def keras_model(name, keras):
+    """A compiled Keras model of workload ``name`` built with module ``keras``."""
+    layers = keras.layers
+    base = name.split("_bf16")[0].replace("_fp32", "")
+    if base == "mlp":
+        model = keras.Sequential([
+            keras.Input(shape=(784,)), layers.Dense(512, activation="relu"), layers.Dropout(0.2),
+            layers.Dense(512, activation="relu"), layers.Dropout(0.2), layers.Dense(10, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy",
+                      metrics=["accuracy"])
+    elif base == "cnn":
+        model = keras.Sequential([
+            keras.Input(shape=(28, 28, 1)), layers.Conv2D(32, 3, activation="relu"),
+            layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2), layers.Dropout(0.25),
+            layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(), loss="categorical_crossentropy", metrics=["accuracy"])
+    elif base == "lstm":
+        model = keras.Sequential([
+            keras.Input(shape=(LENGTH,), dtype="int32"), layers.Embedding(VOCAB, 128), layers.LSTM(128),
+            layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer=keras.optimizers.Adam(), loss="binary_crossentropy", metrics=["accuracy"])
+    elif base == "wide_mlp":
+        model = keras.Sequential([keras.Input(shape=(4096,))]
+                                 + [layers.Dense(4096, activation="relu") for _ in range(4)]
+                                 + [layers.Dense(1000, dtype="float32")])
+        model.compile(optimizer=keras.optimizers.Adam(),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    elif base == "resnet50":
+        model = keras.applications.ResNet50(weights=None, input_shape=(224, 224, 3), classes=1000)
+        model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9),
+                      loss="sparse_categorical_crossentropy")
+    else:
+        raise ValueError(f"unknown workload {name!r}")
+    return model
+
+
+def torch_model(name):
+    """``(module, loss_fn, optimizer_factory, target_is_index)`` for the PyTorch loops."""
+    import torch
+    from torch import nn
+
+    base = name.split("_bf16")[0].replace("_fp32", "")
+    if base == "mlp":
+        net = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 512), nn.ReLU(),
+                            nn.Dropout(0.2), nn.Linear(512, 10))
+        return net, nn.functional.cross_entropy, lambda p: torch.optim.RMSprop(p, lr=1e-3, alpha=0.9, eps=1e-7)
+    if base == "cnn":
+        net = nn.Sequential(_ToNCHW(), nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                            nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(), nn.Linear(9216, 128), nn.ReLU(),
+                            nn.Dropout(0.5), nn.Linear(128, 10))
+        return net, nn.functional.cross_entropy, lambda p: torch.optim.Adam(p, lr=1e-3, eps=1e-7)
+    if base == "lstm":
+        return (_TorchLSTM(), nn.functional.binary_cross_entropy_with_logits,
+                lambda p: torch.optim.Adam(p, lr=1e-3, eps=1e-7))
+    if base == "wide_mlp":
+        mods = []
+        for _ in range(4):
+            mods += [nn.Linear(4096, 4096), nn.ReLU()]
+        net = nn.Sequential(*mods, nn.Linear(4096, 1000))
+        return net, nn.functional.cross_entropy, lambda p: torch.optim.Adam(p, lr=1e-3, eps=1e-7)
+    if base == "resnet50":
+        import torchvision
+
+        net = nn.Sequential(_ToNCHW(), torchvision.models.resnet50(num_classes=1000))
+        return net, nn.functional.cross_entropy, lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9)
+    raise ValueError(f"unknown workload {name!r}")
+
+
+def _torch_modules():
+    from torch import nn
+
+    class ToNCHW(nn.Module):
+        """NHWC input (as Keras feeds it) viewed as channels_last NCHW, no copy."""
+
+        def forward(self, x):
+            return x.permute(0, 3, 1, 2)
+
+    class TorchLSTM(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(VOCAB, 128)
+            self.lstm = nn.LSTM(128, 128, batch_first=True)
+            self.head = nn.Linear(128, 1)
+
+        def forward(self, x):
+            out, _ = self.lstm(self.embed(x))
+            return self.head(out[:, -1])
+
+    return ToNCHW, TorchLSTM
+
+
+def _ToNCHW():
+    return _torch_modules()[0]()
+
+
+def _TorchLSTM():
+    return _torch_modules()[1]()
