@@ -232,19 +232,43 @@ class Trainer:
         """The ``jit_compile`` mode handed to the engine: ``"auto"``, ``True`` or ``False``."""
         return False if self._run_eagerly else self._jit_mode
 
+    def _per_execution(self, step):
+        """``step`` itself, or with ``steps_per_execution > 1`` a function running it over a tuple of batches.
+
+        The loop is plain Python, so the engine compiles the whole group as one
+        function (JAX traces it unrolled into one executable; a CUDA graph
+        captures all of it) and the host waits on the device once per group.
+        """
+        if self.steps_per_execution <= 1:
+            return step
+
+        def steps(batches):
+            logs = None
+            for batch in batches:
+                logs = step(batch)
+            return logs
+
+        return steps
+
+    def _one_execution(self, batch):
+        """Wrap a single batch for a function made by ``_per_execution``."""
+        return batch if self.steps_per_execution <= 1 else (batch,)
+
     def make_train_function(self, force=False):
         if self.train_function is not None and not force:
             return self.train_function
         self.optimizer.build(self.trainable_variables)
         self.train_function = backend.make_step_function(
-            self.train_step, self._state_variables(True), training=True, jit_compile=self._jit())
+            self._per_execution(self.train_step), self._state_variables(True), training=True,
+            jit_compile=self._jit())
         return self.train_function
 
     def make_test_function(self, force=False):
         if self.test_function is not None and not force:
             return self.test_function
         self.test_function = backend.make_step_function(
-            self.test_step, self._state_variables(False), training=False, jit_compile=self._jit())
+            self._per_execution(self.test_step), self._state_variables(False), training=False,
+            jit_compile=self._jit())
         return self.test_function
 
     def make_predict_function(self, force=False):
@@ -345,12 +369,12 @@ class Trainer:
             self.reset_metrics()
             callback_list.on_epoch_begin(epoch)
             ran = False
-            for step, batch in iterator.enumerate_epoch():
+            for first, step, data in _executions(iterator.enumerate_epoch(), self.steps_per_execution):
                 if self.train_function is None or not ran and not self._compile_loss_built():
-                    self._symbolic_build(batch)
+                    self._symbolic_build(data if self.steps_per_execution <= 1 else data[0])
                     self.make_train_function()
-                callback_list.on_train_batch_begin(step)
-                logs = self.train_function(batch)  # tensors; callbacks read them as needed
+                callback_list.on_train_batch_begin(first)
+                logs = self.train_function(data)  # tensors; callbacks read them as needed
                 ran = True
                 callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
@@ -390,12 +414,12 @@ class Trainer:
         self.reset_metrics()
         callback_list.on_test_begin()
         logs = {}
-        for step, batch in iterator.enumerate_epoch():
+        for first, step, data in _executions(iterator.enumerate_epoch(), self.steps_per_execution):
             if self.test_function is None or not self._compile_loss_built():
-                self._symbolic_build(batch)
+                self._symbolic_build(data if self.steps_per_execution <= 1 else data[0])
                 self.make_test_function()
-            callback_list.on_test_batch_begin(step)
-            logs = self.test_function(batch)
+            callback_list.on_test_batch_begin(first)
+            logs = self.test_function(data)
             callback_list.on_test_batch_end(step, logs)
         logs = pythonify_logs(self.get_metrics_result())
         callback_list.on_test_end(logs)
@@ -442,7 +466,7 @@ class Trainer:
         if self.train_function is None or not self._compile_loss_built():
             self._symbolic_build(batch)
             self.make_train_function()
-        logs = pythonify_logs(self.train_function(batch))
+        logs = pythonify_logs(self.train_function(self._one_execution(batch)))
         return self._format_batch_logs(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -453,7 +477,7 @@ class Trainer:
         if self.test_function is None or not self._compile_loss_built():
             self._symbolic_build(batch)
             self.make_test_function()
-        logs = pythonify_logs(self.test_function(batch))
+        logs = pythonify_logs(self.test_function(self._one_execution(batch)))
         return self._format_batch_logs(logs, return_dict)
 
     def predict_on_batch(self, x):
@@ -473,6 +497,28 @@ class Trainer:
 
 
 # -- helpers ------------------------------------------------------------------------
+def _executions(enumerated, steps_per_execution):
+    """Group ``(step, batch)`` pairs into ``(first_step, last_step, data)`` per step-function call.
+
+    ``data`` is the batch itself when ``steps_per_execution`` is 1, else a tuple
+    of up to that many batches (the last group of an epoch may be shorter).
+    """
+    if steps_per_execution <= 1:
+        for step, batch in enumerated:
+            yield step, step, batch
+        return
+    group, first = [], 0
+    for step, batch in enumerated:
+        if not group:
+            first = step
+        group.append(batch)
+        if len(group) == steps_per_execution:
+            yield first, step, tuple(group)
+            group = []
+    if group:
+        yield first, first + len(group) - 1, tuple(group)
+
+
 def _batch_size(x):
     first = tree.flatten(x)[0]
     return ops.shape(first)[0]
