@@ -11,6 +11,7 @@ CORE = (
     "scan", "scatter", "scatter_update", "shape", "slice", "slice_update", "stop_gradient",
     "unstack", "vectorized_map", "while_loop",
     "compute_gradients", "make_step_function", "fused_optimizer_update",
+    "fused_batch_norm",
     "numpy", "nn", "math", "random",
 )
 

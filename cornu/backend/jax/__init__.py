@@ -32,6 +32,7 @@ from cornu.backend.jax.layer import BackendLayer  # noqa: F401
 from cornu.backend.jax.trainer import (  # noqa: F401
     SUPPORTS_JIT,
     compute_gradients,
+    fused_batch_norm,
     fused_optimizer_update,
     make_step_function,
 )

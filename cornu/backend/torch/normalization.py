@@ -88,3 +88,25 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
 
 __all__ = ["layer_normalization", "rms_normalization"]
+
+
+def fused_batch_norm(x, scale, offset, axis, epsilon):
+    """Training-mode batch normalization in one native kernel pair (forward, backward).
+
+    Returns ``(outputs, mean, variance)`` with the batch statistics (biased
+    variance, as Keras's moving averages use) computed over every axis but
+    ``axis``. For channels-last data the channel axis is moved to position 1
+    as a view (torch's channels-last memory format), so nothing is copied.
+    """
+    x = convert_to_tensor(x)
+    axis = axis % x.ndim
+    if not x.is_floating_point() or x.ndim < 2:
+        return None
+    xt = torch.movedim(x, axis, 1) if axis != 1 else x
+    weight = None if scale is None else convert_to_tensor(scale).to(x.dtype)
+    bias = None if offset is None else convert_to_tensor(offset).to(x.dtype)
+    out, mean, invstd = torch.ops.aten.native_batch_norm(xt, weight, bias, None, None, True, 0.0, epsilon)
+    out = torch.movedim(out, 1, axis) if axis != 1 else out
+    with torch.no_grad():
+        variance = torch.clamp(invstd.reciprocal().square() - epsilon, min=0.0)
+    return out, mean.detach(), variance

@@ -136,8 +136,18 @@ class BatchNormalization(Layer):
         dtype = ops.dtype(inputs)
         moving_mean = ops.cast(self.moving_mean.value, dtype)
         moving_variance = ops.cast(self.moving_variance.value, dtype)
+        gamma = ops.cast(self.gamma.value, dtype) if self.scale else None
+        beta = ops.cast(self.beta.value, dtype) if self.center else None
+        outputs = None
         if training and self.trainable:
-            mean, variance = self._moments(inputs, mask)
+            fused = None
+            if mask is None and not self.synchronized:
+                # The engine's native kernel when it has one (torch); None otherwise.
+                fused = backend.fused_batch_norm(inputs, gamma, beta, self.axis, self.epsilon)
+            if fused is not None:
+                outputs, mean, variance = fused
+            else:
+                mean, variance = self._moments(inputs, mask)
             self.moving_mean.assign(ops.cast(
                 moving_mean * self.momentum + mean * (1.0 - self.momentum), self.moving_mean.dtype))
             self.moving_variance.assign(ops.cast(
@@ -145,10 +155,9 @@ class BatchNormalization(Layer):
                 self.moving_variance.dtype))
         else:
             mean, variance = moving_mean, moving_variance
-        gamma = ops.cast(self.gamma.value, dtype) if self.scale else None
-        beta = ops.cast(self.beta.value, dtype) if self.center else None
-        outputs = ops.batch_normalization(inputs, mean, variance, axis=self.axis, offset=beta,
-                                          scale=gamma, epsilon=self.epsilon)
+        if outputs is None:
+            outputs = ops.batch_normalization(inputs, mean, variance, axis=self.axis, offset=beta,
+                                              scale=gamma, epsilon=self.epsilon)
         if input_dtype in ("float16", "bfloat16"):
             outputs = ops.cast(outputs, input_dtype)
         return outputs
