@@ -10,8 +10,6 @@
 Functional models (eager call and jitted ``predict``) must match a direct eager
 call of the same layers given the masks explicitly.
 """
-import contextlib
-
 import numpy as np
 import pytest
 
@@ -20,27 +18,6 @@ from cornu import backend, layers
 
 Q_IDS = np.array([[1, 2, 3, 0, 0], [4, 1, 0, 0, 0]], "int32")
 V_IDS = np.array([[2, 2, 0, 0, 0, 0], [1, 3, 4, 2, 1, 0]], "int32")
-
-
-@pytest.fixture(autouse=True)
-def _jax_eager_op_by_op():
-    """On JAX, eager calls run op by op (each eager ``lax.scan`` would compile anew);
-    ``predict`` still jits the whole step: see ``_outputs_both_ways``."""
-    if backend.backend() != "jax":
-        yield
-        return
-    import jax
-
-    with jax.disable_jit():
-        yield
-
-
-def _jitted():
-    if backend.backend() != "jax":
-        return contextlib.nullcontext()
-    import jax
-
-    return jax.disable_jit(False)
 
 
 def _t(x):
@@ -59,8 +36,7 @@ def _outputs_both_ways(model, inputs):
     """The model's outputs from an eager call and from (jitted) ``predict``."""
     eager = model(inputs if not isinstance(inputs, list) else [_t(v) for v in inputs])
     eager = [_np(v) for v in eager] if isinstance(eager, (list, tuple)) else _np(eager)
-    with _jitted():
-        return eager, model.predict(inputs, batch_size=len(Q_IDS), verbose=0)
+    return eager, model.predict(inputs, batch_size=len(Q_IDS), verbose=0)
 
 
 # -- several outputs ----------------------------------------------------------------
@@ -82,8 +58,7 @@ def test_return_state_masks_the_sequence_output_only():
     assert _mask_of(out_both) is None
     expected = np.concatenate([_np(h), _np(c)], axis=-1)
     np.testing.assert_allclose(_np(out_both), expected, rtol=1e-6)
-    with _jitted():
-        np.testing.assert_allclose(model.predict(Q_IDS, verbose=0)[1], expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.predict(Q_IDS, verbose=0)[1], expected, rtol=1e-5, atol=1e-6)
 
 
 def test_a_single_mask_goes_to_the_first_output_only():
