@@ -2,6 +2,7 @@
 import torch
 
 from cornu.backend import config
+from cornu.backend.common.stateless_scope import in_stateless_scope
 from cornu.backend.torch.core import convert_to_tensor, device_scope, get_device, to_torch_dtype
 
 
@@ -12,6 +13,12 @@ def draw_seed(seed):
     if hasattr(seed, "next"):
         # The generator's state lives on the CPU: advancing and reading it never
         # waits for (or launches work on) an accelerator.
+        state = getattr(getattr(seed, "state", None), "value", None)
+        if torch.is_tensor(state) and state.device.type == "cpu" and not in_stateless_scope():
+            s0, s1 = state.tolist()  # SeedGenerator.next(), without the op machinery
+            with torch.no_grad():
+                state[1] += 1
+            return (s0 * 1_000_003 + s1) % (2**63 - 1)
         with device_scope("cpu"):
             state = seed.next()
             s0, s1 = (int(v) for v in convert_to_tensor(state).tolist())
