@@ -228,6 +228,10 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
     return _builder.load(model, weights)
 
 
+# Keras's parameter counts with the 1000-class classifier.
+_COUNTS = {"tiny": 28589128, "small": 50223688, "base": 88591464, "large": 197767336, "xlarge": 350196968}
+
+
 def _variant(key):
     config = MODEL_CONFIGS[key]
 
@@ -240,9 +244,11 @@ def _variant(key):
                         input_tensor=input_tensor, input_shape=input_shape, pooling=pooling, classes=classes,
                         classifier_activation=classifier_activation, weights_name=f"convnext_{key}")
 
+    count = _COUNTS[key]
     title = "XLarge" if key == "xlarge" else key.capitalize()
     constructor.__name__ = constructor.__qualname__ = f"ConvNeXt{title}"
-    constructor.__doc__ = f"""ConvNeXt{title}: depths {config['depths']}, widths {config['projection_dims']}.
+    constructor.__doc__ = f"""ConvNeXt{title}: depths {config['depths']}, widths {config['projection_dims']}
+    ({count:,} parameters with the classifier).
 
     Args:
         include_top: whether to include the classifier head (``{{name}}_head_*``).
