@@ -178,12 +178,8 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=default_size, min_size=32,
                                                     data_format=backend.image_data_format(),
                                                     require_flatten=include_top, weights=weights)
-    img_input = _builder.make_input(input_tensor, input_shape)
-    if input_tensor is not None:
-        inputs = _builder.source_inputs(input_tensor)[0]
-        x = input_tensor
-    else:
-        inputs = x = img_input
+    x = img_input = _builder.make_input(input_tensor, input_shape)
+    inputs = _builder.source_inputs(img_input)[0] if input_tensor is not None else img_input
     if include_preprocessing and input_shape[-1] == 3:
         x = PreStem(name=name)(x)
 

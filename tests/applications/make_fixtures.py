@@ -4,15 +4,16 @@ Usage: KERAS_BACKEND=jax /tmp/kerasenv/bin/python tests/applications/make_fixtur
 [specs [NAME...]|mobilenet|small|full NAME OUTDIR]
 
 * ``specs``: for each application, the layer list (name, class, weight shapes)
-  and parameter count of ``weights=None`` models, written to
-  ``fixtures/keras_layer_specs.json.gz``.
+  and parameter count of ``weights=None`` models (and of the ``VARIANTS``
+  with other arguments), written to ``fixtures/keras_layer_specs.json.gz``.
 * ``mobilenet``: a small MobileNetV2 (alpha=0.35, 96x96) saved with
   ``save_weights`` in the legacy h5 layout, with inputs and Keras's predictions.
 * ``small``: Keras's predictions (``small_models_pred.npz``) of small
   MobileNetV3Small / NASNet models given ``formula_weights`` (no file), and of
   a small ConvNeXt whose constant-initialized weights (LayerNorm, LayerScale,
   biases) are perturbed, saved as legacy h5 and ``.weights.h5``.
-* ``full NAME OUTDIR``: the same for a full-size application (used on the fly
+* ``full NAME OUTDIR``: a full-size application with perturbed weights, saved
+  as legacy h5 and ``.weights.h5`` with Keras's predictions (made on the fly
   by the opt-in test in test_keras_weights.py; nothing is committed).
 """
 import gzip
