@@ -3,6 +3,7 @@ import random as _py_random
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from cornu.backend import config
 from cornu.backend.jax.core import convert_to_tensor, to_jax_dtype
@@ -24,17 +25,50 @@ def _dt(dtype):
     return to_jax_dtype(dtype or config.floatx())
 
 
+# Eagerly, every new shape would compile its own random-number program (about half
+# a second each): building a model's weights would be dominated by compilation.
+# Outside a trace, numbers are drawn as a flat array of a power-of-two size
+# (one program per size class), cut to the shape and scaled on the host.
+_MIN_BUCKET = 256
+
+
+def _eager_draw(sampler, key, shape, dtype):
+    """``sampler(key, (bucket,))`` cut to ``shape`` (host arithmetic, no per-shape compile); or None when tracing."""
+    if isinstance(key, jax.core.Tracer):
+        return None
+    size = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    bucket = max(_MIN_BUCKET, 1 << max(size - 1, 0).bit_length())
+    flat = np.asarray(sampler(key, (bucket,)), dtype=np.float32)
+    return flat[:size].reshape(shape)
+
+
+def _finish(host, dtype):
+    return jax.device_put(host.astype(np.float32)).astype(dtype) if dtype == jnp.bfloat16 else \
+        jnp.asarray(host.astype(np.dtype(dtype)))
+
+
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    return jax.random.normal(draw_seed(seed), tuple(shape), dtype=_dt(dtype)) * stddev + mean
+    key, shape, dtype = draw_seed(seed), tuple(shape), _dt(dtype)
+    host = _eager_draw(jax.random.normal, key, shape, dtype)
+    if host is None:
+        return jax.random.normal(key, shape, dtype=dtype) * stddev + mean
+    return _finish(host * np.float32(stddev) + np.float32(mean), dtype)
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    return jax.random.uniform(draw_seed(seed), tuple(shape), dtype=_dt(dtype), minval=minval, maxval=maxval)
+    key, shape, dtype = draw_seed(seed), tuple(shape), _dt(dtype)
+    host = _eager_draw(jax.random.uniform, key, shape, dtype)
+    if host is None:
+        return jax.random.uniform(key, shape, dtype=dtype, minval=minval, maxval=maxval)
+    return _finish(host * np.float32(maxval - minval) + np.float32(minval), dtype)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    out = jax.random.truncated_normal(draw_seed(seed), -2.0, 2.0, tuple(shape), dtype=_dt(dtype))
-    return out * stddev + mean
+    key, shape, dtype = draw_seed(seed), tuple(shape), _dt(dtype)
+    host = _eager_draw(lambda k, s: jax.random.truncated_normal(k, -2.0, 2.0, s), key, shape, dtype)
+    if host is None:
+        return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype=dtype) * stddev + mean
+    return _finish(host * np.float32(stddev) + np.float32(mean), dtype)
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
