@@ -25,14 +25,7 @@ sys.path.insert(0, HERE)
 from make_fixtures import FORMULA_WEIGHTS, formula_weights, full_inputs, image_inputs  # noqa: E402
 
 PREDS = np.load(os.path.join(FIXTURES, "small_models_pred.npz"))
-SLOW = os.environ.get("CORNU_SLOW_TESTS", "") not in ("", "0")
 KERAS3 = os.environ.get("CORNU_KERAS_PYTHON")
-
-
-def _skip_on_jax_unless_slow():
-    # Under JAX each new weight shape compiles its initializer (~0.5 s each on a loaded CPU).
-    if cornu.backend.backend() == "jax" and not SLOW:
-        pytest.skip("slow to build under JAX: set CORNU_SLOW_TESTS=1")
 
 
 def _close(got, expected):
@@ -46,7 +39,6 @@ def small_mobilenet_v3(**kwargs):
 
 
 def test_mobilenet_v3_small_gives_keras_predictions():
-    _skip_on_jax_unless_slow()
     model = small_mobilenet_v3(input_shape=(64, 64, 3))
     formula_weights(model, FORMULA_WEIGHTS["mobilenet_v3_small_025_c10"])
     expected = PREDS["mobilenet_v3_small_025_c10"]
@@ -55,7 +47,6 @@ def test_mobilenet_v3_small_gives_keras_predictions():
 
 
 def test_nasnet_cells_give_keras_predictions():
-    _skip_on_jax_unless_slow()
     model = nasnet.NASNet(input_shape=(32, 32, 3), penultimate_filters=96, num_blocks=1, stem_block_filters=8,
                           skip_reduction=False, weights=None, classes=10, default_size=32,
                           classifier_activation=None, name="nasnet_mini")
