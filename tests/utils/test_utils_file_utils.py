@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from cornu.utils import file_utils
+from cornu.utils import archive_utils
 from cornu.utils.file_utils import (
     DatasetNotFoundError,
     extract_archive,
@@ -285,7 +285,7 @@ def test_extract_accepts_inner_links(tmp_path):
 
 def test_extract_refuses_absurd_sizes(tmp_path, monkeypatch):
     archive = tar_with(tmp_path, file_info("a", b"x" * 100), file_info("b", b"x" * 100))
-    monkeypatch.setattr(file_utils, "MAX_EXTRACT_BYTES", 150)
+    monkeypatch.setattr(archive_utils, "MAX_EXTRACT_BYTES", 150)
     with pytest.raises(ValueError, match="expands to more"):
         extract_archive(archive, tmp_path / "out")
 
@@ -303,7 +303,7 @@ def test_extract_refuses_zip_bomb(tmp_path, monkeypatch):
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("zeros", b"\0" * 2_000_000)
-    monkeypatch.setattr(file_utils, "_ZIP_RATIO_FLOOR", 1000)
+    monkeypatch.setattr(archive_utils, "_ZIP_RATIO_FLOOR", 1000)
     with pytest.raises(ValueError, match="zip bomb"):
         extract_archive(archive, tmp_path / "out")
 
