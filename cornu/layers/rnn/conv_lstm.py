@@ -1,4 +1,6 @@
 """``ConvLSTMCell`` and the ``ConvLSTM`` base: an LSTM whose matmuls are convolutions."""
+import inspect
+
 from cornu import activations, backend, constraints, initializers, ops, random, regularizers
 from cornu.backend.common import conv_utils
 from cornu.layers.convolutional import arg_checks
@@ -229,3 +231,21 @@ class ConvLSTM(RNN):
 
 
 forward_to_cell(ConvLSTM, _CELL_ARGS)
+
+
+def fixed_rank_init(rank):
+    """An ``__init__`` for ``ConvLSTM{rank}D``: ``ConvLSTM``'s, with ``rank`` fixed.
+
+    The subclasses take ``ConvLSTM``'s arguments in the same order, less
+    ``rank``; the returned function forwards them and carries that signature
+    (so ``inspect.signature`` and the legacy argument mapping see it).
+    """
+
+    def __init__(self, *args, **kwargs):
+        ConvLSTM.__init__(self, rank, *args, **kwargs)
+
+    base = inspect.signature(ConvLSTM.__init__)
+    __init__.__signature__ = base.replace(
+        parameters=[p for name, p in base.parameters.items() if name != "rank"])
+    return __init__
+
