@@ -7,7 +7,7 @@ from cornu.layers.convolutional import arg_checks
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.layers.rnn import _checks
-from cornu.layers.rnn._cell_utils import cell_config, forward_to_cell
+from cornu.layers.rnn._cell_utils import CellLayerMixin, cell_config, forward_to_cell
 from cornu.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from cornu.layers.rnn.rnn import RNN
 from cornu.utils import tree
@@ -166,13 +166,15 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         return config
 
 
-class ConvLSTM(RNN):
+class ConvLSTM(CellLayerMixin, RNN):
     """Base of ``ConvLSTM1D/2D/3D``: an LSTM over sequences of feature maps.
 
     Inputs are ``(batch, time, *spatial, channels)`` (``channels_last``) or
     ``(batch, time, channels, *spatial)``; arguments as in ``ConvLSTMCell``
     plus ``return_sequences``, ``return_state``, ``go_backwards``, ``stateful``.
     """
+
+    _cell_args = _CELL_ARGS
 
     def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -198,9 +200,6 @@ class ConvLSTM(RNN):
         self.rank = rank
         self.input_spec = InputSpec(ndim=rank + 3)
 
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
-
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         batch, steps = sequences_shape[0], sequences_shape[1]
         state = self.cell.compute_output_shape((batch,) + tuple(sequences_shape[2:]))[0][1:]
@@ -216,18 +215,6 @@ class ConvLSTM(RNN):
         if self.return_state and output_mask is not None:
             return [output_mask, None, None]
         return output_mask
-
-    def get_config(self):
-        config = super().get_config()
-        del config["cell"]
-        config.update(cell_config(self.cell, _CELL_ARGS))
-        config["seed"] = self.cell.seed
-        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
 
 
 forward_to_cell(ConvLSTM, _CELL_ARGS)

@@ -3,7 +3,8 @@ from cornu import activations, constraints, initializers, ops, random, regulariz
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.layers.rnn import _checks
-from cornu.layers.rnn._cell_utils import cell_config, forward_to_cell, is_activation
+from cornu.layers.rnn._cell_utils import (CellLayerMixin, cell_config, forward_to_cell, fused_kernel_inputs,
+                                          fused_kernel_ok, no_fused_kernel_error)
 from cornu.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from cornu.layers.rnn.rnn import RNN
 from cornu.utils import tree
@@ -144,7 +145,7 @@ class GRUCell(Layer, DropoutRNNCell):
         return config
 
 
-class GRU(RNN):
+class GRU(CellLayerMixin, RNN):
     """Gated Recurrent Unit layer over ``(batch, time, features)`` inputs.
 
     Runs the fused kernel (torch's native GRU / a fused ``lax.scan`` step)
@@ -158,6 +159,9 @@ class GRU(RNN):
         return_sequences, return_state, go_backwards, stateful, unroll: as in ``RNN``.
         use_cudnn: ``"auto"``, ``True`` (require the fused kernel) or ``False``.
     """
+
+    _cell_args = _CELL_ARGS
+    _layer_config_args = ("use_cudnn",)
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -182,10 +186,7 @@ class GRU(RNN):
         self.use_cudnn = _checks.check_choice(self, use_cudnn, "use_cudnn", ("auto", True, False))
 
     def _fused_ok(self):
-        cell = self.cell
-        return (type(cell) is GRUCell and not cell.recurrent_dropout and not self.unroll and cell.use_bias
-                and is_activation(cell.activation, "tanh")
-                and is_activation(cell.recurrent_activation, "sigmoid"))
+        return fused_kernel_ok(self, GRUCell)
 
     def inner_loop(self, sequences, initial_state, mask, training=False):
         if tree.is_nested(mask):
@@ -193,10 +194,7 @@ class GRU(RNN):
         state = initial_state[0] if tree.is_nested(initial_state) else initial_state
         if self.use_cudnn in ("auto", True) and self._fused_ok():
             cell = self.cell
-            fused_inputs = sequences
-            if training and 0.0 < cell.dropout < 1.0:
-                dp = cell.get_dropout_mask(sequences[:, 0])  # (b, f), the same at every step
-                fused_inputs = sequences * ops.expand_dims(dp, 1)
+            fused_inputs = fused_kernel_inputs(cell, sequences, training)
             try:
                 return ops.gru(fused_inputs, state, cell.kernel, cell.recurrent_kernel, cell.bias, mask=mask,
                                go_backwards=self.go_backwards, return_sequences=self.return_sequences,
@@ -209,28 +207,8 @@ class GRU(RNN):
                         "needs reset_after=True. Pass use_cudnn='auto' to fall back."
                     ) from None
         elif self.use_cudnn is True:
-            raise ValueError(
-                f"Layer '{self.name}' was given use_cudnn=True, but its configuration cannot use the "
-                "fused kernel (it needs tanh/sigmoid activations, recurrent_dropout=0, "
-                "unroll=False and use_bias=True). Pass use_cudnn='auto' to fall back."
-            )
+            raise no_fused_kernel_error(self)
         return super().inner_loop(sequences, initial_state, mask, training)
-
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
-
-    def get_config(self):
-        config = super().get_config()
-        del config["cell"]
-        config.update(cell_config(self.cell, _CELL_ARGS))
-        config["seed"] = self.cell.seed
-        config["use_cudnn"] = self.use_cudnn
-        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
 
 
 forward_to_cell(GRU, _CELL_ARGS)

@@ -3,7 +3,7 @@ from cornu import activations, constraints, initializers, ops, random, regulariz
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 from cornu.layers.rnn import _checks
-from cornu.layers.rnn._cell_utils import cell_config, forward_to_cell
+from cornu.layers.rnn._cell_utils import CellLayerMixin, cell_config, forward_to_cell
 from cornu.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from cornu.layers.rnn.rnn import RNN
 from cornu.utils import tree
@@ -94,7 +94,7 @@ class SimpleRNNCell(Layer, DropoutRNNCell):
         return config
 
 
-class SimpleRNN(RNN):
+class SimpleRNN(CellLayerMixin, RNN):
     """Fully connected RNN whose output is fed back as the next input state.
 
     Args:
@@ -105,6 +105,8 @@ class SimpleRNN(RNN):
         activity_regularizer: applied to the output.
         return_sequences, return_state, go_backwards, stateful, unroll: as in ``RNN``.
     """
+
+    _cell_args = _CELL_ARGS
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
@@ -124,21 +126,6 @@ class SimpleRNN(RNN):
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
         self.input_spec = InputSpec(ndim=3)
-
-    def call(self, sequences, initial_state=None, mask=None, training=False):
-        return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
-
-    def get_config(self):
-        config = super().get_config()
-        del config["cell"]
-        config.update(cell_config(self.cell, _CELL_ARGS))
-        config["seed"] = self.cell.seed
-        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        return cls(**config)
 
 
 forward_to_cell(SimpleRNN, _CELL_ARGS)
