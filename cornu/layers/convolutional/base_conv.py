@@ -1,7 +1,8 @@
 """``BaseConv``: the N-D convolution layer behind ``Conv1D``, ``Conv2D`` and ``Conv3D``."""
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import ops
 from cornu.backend import standardize_data_format
 from cornu.backend.common.conv_utils import conv_output_length
+from cornu.layers.convolutional import _conv_layer_utils as cc
 from cornu.layers.convolutional import arg_checks as ac
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
@@ -42,31 +43,19 @@ class BaseConv(Layer):
         self.rank = rank
         self.filters = ac.positive_int(self, filters, "filters")
         self.groups = ac.positive_int(self, groups, "groups")
-        self.kernel_size = ac.int_tuple(self, kernel_size, rank, "kernel_size")
-        self.strides = ac.int_tuple(self, strides, rank, "strides")
-        self.dilation_rate = ac.int_tuple(self, dilation_rate, rank, "dilation_rate")
         allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
-        self.padding = ac.padding_mode(self, padding, allowed)
+        cc.store_geometry(self, rank, kernel_size, strides, dilation_rate, padding, allowed)
         self.data_format = standardize_data_format(data_format)
         if self.filters % self.groups:
             raise ValueError(
                 f"{type(self).__name__} layer '{self.name}': `filters` must be divisible by `groups`; "
                 f"received filters={self.filters}, groups={self.groups}."
             )
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                f"{type(self).__name__} layer '{self.name}': `strides > 1` is not supported together "
-                f"with `dilation_rate > 1`; received strides={self.strides} and "
-                f"dilation_rate={self.dilation_rate}."
-            )
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        cc.check_strides_and_dilation(self)
+        cc.store_weight_args(self, activation, use_bias, kernel_initializer=kernel_initializer,
+                             bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                             bias_constraint=bias_constraint)
         self.input_spec = InputSpec(min_ndim=rank + 2)
 
     def _channel_axis(self):
@@ -85,12 +74,7 @@ class BaseConv(Layer):
             shape=self.kernel_size + (channels // self.groups, self.filters),
             initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint, name="kernel")
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        name="bias")
-        else:
-            self.bias = None
+        self.bias = cc.add_bias(self, self.filters)
         self.built = True
 
     def _add_bias_and_activate(self, outputs, channels):
@@ -135,20 +119,8 @@ class BaseConv(Layer):
         config = super().get_config()
         config.update({
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **cc.geometry_config(self),
             "groups": self.groups,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **cc.weight_config(self, ("kernel", "bias")),
         })
         return config

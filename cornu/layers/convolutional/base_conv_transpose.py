@@ -1,7 +1,8 @@
 """``BaseConvTranspose``: the N-D transposed convolution behind ``Conv1DTranspose`` etc."""
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import ops
 from cornu.backend import standardize_data_format
 from cornu.backend.common.conv_utils import conv_transpose_output_length
+from cornu.layers.convolutional import _conv_layer_utils as cc
 from cornu.layers.convolutional import arg_checks as ac
 from cornu.layers.convolutional.base_conv import BaseConv
 from cornu.layers.input_spec import InputSpec
@@ -38,10 +39,7 @@ class BaseConvTranspose(Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
         self.filters = ac.positive_int(self, filters, "filters")
-        self.kernel_size = ac.int_tuple(self, kernel_size, rank, "kernel_size")
-        self.strides = ac.int_tuple(self, strides, rank, "strides")
-        self.dilation_rate = ac.int_tuple(self, dilation_rate, rank, "dilation_rate")
-        self.padding = ac.padding_mode(self, padding)
+        cc.store_geometry(self, rank, kernel_size, strides, dilation_rate, padding)
         self.output_padding = None if output_padding is None else \
             ac.int_tuple(self, output_padding, rank, "output_padding", allow_zero=True)
         self.data_format = standardize_data_format(data_format)
@@ -51,20 +49,11 @@ class BaseConvTranspose(Layer):
                 f"`strides` on every axis; received output_padding={self.output_padding}, "
                 f"strides={self.strides}."
             )
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                f"{type(self).__name__} layer '{self.name}': `strides > 1` is not supported together "
-                f"with `dilation_rate > 1`; received strides={self.strides} and "
-                f"dilation_rate={self.dilation_rate}."
-            )
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        cc.check_strides_and_dilation(self)
+        cc.store_weight_args(self, activation, use_bias, kernel_initializer=kernel_initializer,
+                             bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                             bias_constraint=bias_constraint)
         self.input_spec = InputSpec(min_ndim=rank + 2)
 
     _channel_axis = BaseConv._channel_axis
@@ -78,12 +67,7 @@ class BaseConvTranspose(Layer):
         self.kernel = self.add_weight(
             shape=self.kernel_size + (self.filters, channels), initializer=self.kernel_initializer,
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint, name="kernel")
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        name="bias")
-        else:
-            self.bias = None
+        self.bias = cc.add_bias(self, self.filters)
         self.built = True
 
     def call(self, inputs):
@@ -105,20 +89,7 @@ class BaseConvTranspose(Layer):
         config = super().get_config()
         config.update({
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "output_padding": self.output_padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **cc.geometry_config(self, after_padding=("output_padding",)),
+            **cc.weight_config(self, ("kernel", "bias")),
         })
         return config

@@ -1,6 +1,7 @@
 """``BaseDepthwiseConv``: the depthwise convolution behind ``DepthwiseConv1D``/``2D``."""
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import ops
 from cornu.backend import standardize_data_format
+from cornu.layers.convolutional import _conv_layer_utils as cc
 from cornu.layers.convolutional import arg_checks as ac
 from cornu.layers.convolutional.base_conv import BaseConv
 from cornu.layers.input_spec import InputSpec
@@ -32,25 +33,13 @@ class BaseDepthwiseConv(Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
         self.depth_multiplier = ac.positive_int(self, depth_multiplier, "depth_multiplier")
-        self.kernel_size = ac.int_tuple(self, kernel_size, rank, "kernel_size")
-        self.strides = ac.int_tuple(self, strides, rank, "strides")
-        self.dilation_rate = ac.int_tuple(self, dilation_rate, rank, "dilation_rate")
-        self.padding = ac.padding_mode(self, padding)
+        cc.store_geometry(self, rank, kernel_size, strides, dilation_rate, padding)
         self.data_format = standardize_data_format(data_format)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                f"{type(self).__name__} layer '{self.name}': `strides > 1` is not supported together "
-                f"with `dilation_rate > 1`; received strides={self.strides} and "
-                f"dilation_rate={self.dilation_rate}."
-            )
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        cc.check_strides_and_dilation(self)
+        cc.store_weight_args(self, activation, use_bias, depthwise_initializer=depthwise_initializer,
+                             bias_initializer=bias_initializer, depthwise_regularizer=depthwise_regularizer,
+                             bias_regularizer=bias_regularizer, depthwise_constraint=depthwise_constraint,
+                             bias_constraint=bias_constraint)
         self.input_spec = InputSpec(min_ndim=rank + 2)
 
     _channel_axis = BaseConv._channel_axis
@@ -66,12 +55,7 @@ class BaseDepthwiseConv(Layer):
             shape=self.kernel_size + (channels, self.depth_multiplier),
             initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint, name="kernel")
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(channels * self.depth_multiplier,),
-                                        initializer=self.bias_initializer, regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint, name="bias")
-        else:
-            self.bias = None
+        self.bias = cc.add_bias(self, channels * self.depth_multiplier)
         self.built = True
 
     def call(self, inputs):
@@ -90,19 +74,7 @@ class BaseDepthwiseConv(Layer):
         config = super().get_config()
         config.update({
             "depth_multiplier": self.depth_multiplier,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **cc.geometry_config(self),
+            **cc.weight_config(self, ("depthwise", "bias")),
         })
         return config

@@ -1,6 +1,7 @@
 """``BaseSeparableConv``: depthwise then pointwise convolution, behind ``SeparableConv1D``/``2D``."""
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import ops
 from cornu.backend import standardize_data_format
+from cornu.layers.convolutional import _conv_layer_utils as cc
 from cornu.layers.convolutional import arg_checks as ac
 from cornu.layers.convolutional.base_conv import BaseConv
 from cornu.layers.input_spec import InputSpec
@@ -37,28 +38,15 @@ class BaseSeparableConv(Layer):
         self.rank = rank
         self.depth_multiplier = ac.positive_int(self, depth_multiplier, "depth_multiplier")
         self.filters = ac.positive_int(self, filters, "filters")
-        self.kernel_size = ac.int_tuple(self, kernel_size, rank, "kernel_size")
-        self.strides = ac.int_tuple(self, strides, rank, "strides")
-        self.dilation_rate = ac.int_tuple(self, dilation_rate, rank, "dilation_rate")
-        self.padding = ac.padding_mode(self, padding)
+        cc.store_geometry(self, rank, kernel_size, strides, dilation_rate, padding)
         self.data_format = standardize_data_format(data_format)
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(
-                f"{type(self).__name__} layer '{self.name}': `strides > 1` is not supported together "
-                f"with `dilation_rate > 1`; received strides={self.strides} and "
-                f"dilation_rate={self.dilation_rate}."
-            )
-        self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        cc.check_strides_and_dilation(self)
+        cc.store_weight_args(self, activation, use_bias, depthwise_initializer=depthwise_initializer,
+                             pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
+                             depthwise_regularizer=depthwise_regularizer,
+                             pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
+                             depthwise_constraint=depthwise_constraint,
+                             pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint)
         self.input_spec = InputSpec(min_ndim=rank + 2)
 
     _channel_axis = BaseConv._channel_axis
@@ -78,12 +66,7 @@ class BaseSeparableConv(Layer):
             shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint, name="pointwise_kernel")
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        name="bias")
-        else:
-            self.bias = None
+        self.bias = cc.add_bias(self, self.filters)
         self.built = True
 
     def call(self, inputs):
@@ -102,22 +85,7 @@ class BaseSeparableConv(Layer):
         config.update({
             "depth_multiplier": self.depth_multiplier,
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **cc.geometry_config(self),
+            **cc.weight_config(self, ("depthwise", "pointwise", "bias")),
         })
         return config
