@@ -1,5 +1,5 @@
 """Compiled vs eager steps, device-resident data, mixed precision (correctness, on CPU)."""
-import os
+import warnings
 
 import numpy as np
 import pytest
@@ -23,13 +23,16 @@ def build(**compile_kwargs):
 
 @pytest.mark.parametrize("compiled", [{"jit_compile": True}])
 def test_compiled_and_eager_steps_agree(compiled):
-    if keras.backend.backend() == "torch" and os.environ.get("CORNU_TEST_TORCH_COMPILE") != "1":
-        pytest.skip("torch.compile of the step takes minutes on a 2-core CPU; "
-                    "run with CORNU_TEST_TORCH_COMPILE=1 (see benchmarks/RESULTS.md)")
     eager = build(run_eagerly=True)
     fast = build(**compiled)
     h1 = eager.fit(X, Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
-    h2 = fast.fit(X, Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        h2 = fast.fit(X, Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    fallback = [str(w.message) for w in caught
+                if str(w.message).startswith(("torch.compile failed", "torch.compile is unavailable"))]
+    if fallback:  # e.g. no C++ compiler for torch's CPU code generator on this machine
+        pytest.skip(f"torch.compile cannot run here: {fallback[0][:200]}")
     np.testing.assert_allclose(h1.history["loss"], h2.history["loss"], rtol=1e-4)
     for a, b in zip(eager.get_weights(), fast.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
