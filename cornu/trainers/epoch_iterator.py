@@ -1,4 +1,6 @@
 """Turns a data adapter into engine-tensor batches for each epoch."""
+import queue
+import threading
 import warnings
 
 import numpy as np
@@ -42,12 +44,19 @@ class EpochIterator:
             return self.steps_per_epoch
         return getattr(self.adapter, "num_batches", None)
 
+    def _prepared_batches(self):
+        """One epoch of engine-tensor batches; host arrays are converted a batch ahead on a thread."""
+        batches = map(self._prepare, self.adapter.get_epoch_iterator())
+        if getattr(self.adapter, "on_device", True):
+            return batches
+        return prefetch(batches)
+
     def enumerate_epoch(self):
         if self.steps_per_epoch is not None and hasattr(self.adapter, "num_samples"):
             yield from self._bounded_array_epoch()
             return
-        for step, batch in enumerate(self.adapter.get_epoch_iterator()):
-            yield step, self._prepare(batch)
+        for step, batch in enumerate(self._prepared_batches()):
+            yield step, batch
         if getattr(self.adapter, "exhausted", False) and self.steps_per_epoch is not None:
             self._warn_ran_out()
 
@@ -56,7 +65,7 @@ class EpochIterator:
         step = 0
         while step < self.steps_per_epoch:
             if self._generator is None:
-                self._generator = self.adapter.get_epoch_iterator()
+                self._generator = self._prepared_batches()
             try:
                 batch = next(self._generator)
             except StopIteration:
@@ -64,7 +73,7 @@ class EpochIterator:
                 if step == 0:
                     return
                 continue
-            yield step, self._prepare(batch)
+            yield step, batch
             step += 1
 
     def _warn_ran_out(self):
@@ -82,6 +91,50 @@ class EpochIterator:
         return (tree.map_structure(_to_tensor, x),
                 None if y is None else tree.map_structure(_to_tensor, y),
                 None if sw is None else tree.map_structure(_to_tensor, sw))
+
+
+def prefetch(iterable, depth=2):
+    """Iterate ``iterable`` on a background thread, ``depth`` items ahead.
+
+    Used for arrays too large to live on the device: slicing and the copy to
+    the device of the next batch overlap the current step. Exceptions are
+    re-raised in the consumer; closing the generator stops the thread.
+    """
+    items = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(entry):
+        """Queue ``entry`` unless the consumer has gone; returns whether it was queued."""
+        while not stop.is_set():
+            try:
+                items.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for item in iterable:
+                if not put((True, item)):
+                    return
+            put((True, done))
+        except BaseException as e:  # handed to the consumer
+            put((False, e))
+
+    worker = threading.Thread(target=produce, name="cornu-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            ok, item = items.get()
+            if not ok:
+                raise item
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
 
 
 def _class_weights_to_sample_weights(y, sample_weight, class_weight):

@@ -1,6 +1,7 @@
 """Torch engine: tensors, variables, conversion and symbolic shape inference."""
 import contextlib
 import os
+import threading
 
 import numpy as np
 import torch
@@ -53,12 +54,20 @@ def to_torch_dtype(dtype):
         raise ValueError(f"dtype {name!r} is not supported by the torch engine.") from None
 
 
-_device_override = []
+class _DeviceStack(threading.local):
+    """Per-thread stack of ``device_scope`` devices (a data thread never sees another thread's scope)."""
+
+    def __init__(self):
+        self.devices = []
+
+
+_device_override = _DeviceStack()
 
 
 def get_device():
     """The device new tensors are placed on (overridden during shape inference)."""
-    return _device_override[-1] if _device_override else DEFAULT_DEVICE
+    devices = _device_override.devices
+    return devices[-1] if devices else DEFAULT_DEVICE
 
 
 class device_scope:
@@ -68,11 +77,11 @@ class device_scope:
         self.device = str(device_name).lower().replace("gpu", "cuda")
 
     def __enter__(self):
-        _device_override.append(self.device)
+        _device_override.devices.append(self.device)
         return self
 
     def __exit__(self, *exc):
-        _device_override.pop()
+        _device_override.devices.pop()
         return False
 
 

@@ -1,0 +1,68 @@
+"""Arrays too large for the device are sliced and converted a batch ahead on a thread."""
+import numpy as np
+import pytest
+
+import cornu as keras
+from cornu import backend, layers
+from cornu.trainers.data_adapters import array_adapter
+from cornu.trainers.epoch_iterator import EpochIterator, prefetch
+
+
+@pytest.fixture
+def host_arrays(monkeypatch):
+    monkeypatch.setattr(array_adapter, "DEVICE_DATA_LIMIT_BYTES", 0)  # nothing "fits" on the device
+
+
+def test_host_batches_come_in_order_exactly_once(host_arrays):
+    ids = np.arange(53, dtype="float32").reshape(53, 1)
+    it = EpochIterator(ids, ids, batch_size=8, shuffle=False)
+    assert not it.adapter.on_device
+    got = np.concatenate([backend.convert_to_numpy(b[0]) for _, b in it.enumerate_epoch()])
+    np.testing.assert_array_equal(got, ids)
+    shuffled = EpochIterator(ids, ids, batch_size=8, shuffle=True)
+    seen = np.concatenate([backend.convert_to_numpy(b[0]) for _, b in shuffled.enumerate_epoch()])
+    np.testing.assert_array_equal(np.sort(seen[:, 0]), ids[:, 0])
+
+
+def test_fit_on_host_arrays_matches_device_arrays(host_arrays, monkeypatch):
+    rng = np.random.default_rng(1)
+    x, y = rng.random((40, 4)).astype("float32"), rng.random((40, 1)).astype("float32")
+
+    def run():
+        keras.utils.set_random_seed(3)
+        model = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.Dense(1)])
+        model.compile(optimizer="sgd", loss="mse")
+        return model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"], model
+
+    host_loss, host_model = run()
+    monkeypatch.setattr(array_adapter, "DEVICE_DATA_LIMIT_BYTES", 1 << 30)
+    device_loss, device_model = run()
+    np.testing.assert_allclose(host_loss, device_loss, rtol=1e-6)
+    for a, b in zip(host_model.get_weights(), device_model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_prefetch_reraises_errors_and_stops_when_abandoned():
+    def broken():
+        yield 1
+        raise RuntimeError("bad batch 2")
+
+    with pytest.raises(RuntimeError, match="bad batch 2"):
+        list(prefetch(broken()))
+    produced = []
+
+    def endless():
+        i = 0
+        while True:
+            produced.append(i)
+            yield i
+            i += 1
+
+    gen = prefetch(endless(), depth=2)
+    assert [next(gen) for _ in range(3)] == [0, 1, 2]
+    gen.close()
+    import time
+    time.sleep(0.5)
+    count = len(produced)
+    time.sleep(0.5)
+    assert len(produced) == count  # the thread stopped
