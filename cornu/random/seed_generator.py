@@ -33,7 +33,9 @@ class SeedGenerator:
 
     def next(self, ordered=True):
         """Return the current (seed, counter) state and advance the counter."""
-        state = self.state.value
+        # A copy: on engines that assign in place (torch) the variable's own
+        # tensor would otherwise show the advanced counter.
+        state = backend.numpy.copy(self.state.value)
         self.state.assign(backend.numpy.add(state, backend.convert_to_tensor([0, 1], dtype="int32")))
         return state
 

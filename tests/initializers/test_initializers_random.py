@@ -250,3 +250,12 @@ def test_variance_scaling_validation(kwargs, match):
 def test_variance_scaling_normal_means_truncated_normal():
     vs = initializers.VarianceScaling(distribution="Normal")
     assert vs.distribution == "truncated_normal"
+
+
+def test_seed_generator_next_returns_the_state_before_advancing():
+    gen = cornu_random.SeedGenerator(7)
+    first = backend.convert_to_numpy(gen.next())
+    second = backend.convert_to_numpy(gen.next())
+    np.testing.assert_array_equal(first, [7, 0])
+    np.testing.assert_array_equal(second, [7, 1])
+    np.testing.assert_array_equal(gen.state.numpy(), [7, 2])
