@@ -46,21 +46,20 @@ def source_inputs(tensor):
     return found
 
 
-def head(x, include_top, pooling, classes, classifier_activation, flatten=False):
-    """Classifier (``avg_pool`` + ``predictions``) or optional global pooling."""
+def head(x, include_top, pooling, classes, classifier_activation, named_pool=False):
+    """Classifier (``avg_pool`` + ``predictions``) or optional global pooling (see ``pool``)."""
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, None)
         return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    return pool(x, pooling)
+    return pool(x, pooling, named=named_pool)
 
 
-def pool(x, pooling):
-    """``pooling="avg"|"max"|None`` for feature extractors."""
+def pool(x, pooling, named=False):
+    """``pooling="avg"|"max"|None`` for feature extractors; ``named``: layers ``avg_pool``/``max_pool``."""
     if pooling == "avg":
-        return layers.GlobalAveragePooling2D()(x)
+        return layers.GlobalAveragePooling2D(name="avg_pool" if named else None)(x)
     if pooling == "max":
-        return layers.GlobalMaxPooling2D()(x)
+        return layers.GlobalMaxPooling2D(name="max_pool" if named else None)(x)
     return x
 
 

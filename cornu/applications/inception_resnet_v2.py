@@ -156,11 +156,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     x = inception_resnet_block(x, scale=1.0, activation=None, block_type="block8", block_idx=10)
 
     x = conv2d_bn(x, 1536, 1, name="conv_7b")  # 8 x 8 x 1536
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _builder.pool(x, pooling)
+    x = _builder.head(x, include_top, pooling, classes, classifier_activation)
     model = _builder.finish(img_input, input_tensor, x, name)
     file_name, file_hash = _FILES[bool(include_top)]
     return _builder.load(model, weights, file_name, BASE_WEIGHT_URL + file_name, file_hash)

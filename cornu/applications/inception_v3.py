@@ -93,11 +93,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         bp = _avg_branch(x, 192)
         x = layers.Concatenate(axis=axis, name=f"mixed{9 + i}")([b1, b3, bd, bp])
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _builder.pool(x, pooling)
+    x = _builder.head(x, include_top, pooling, classes, classifier_activation)
     model = _builder.finish(img_input, input_tensor, x, name)
     file_name, file_hash = _FILES[bool(include_top)]
     return _builder.load(model, weights, file_name, _BASE + file_name, file_hash)

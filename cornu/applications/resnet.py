@@ -39,13 +39,7 @@ def ResNet(stack_fn, preact, use_bias, name="resnet", include_top=True, weights=
     if preact:
         x = layers.BatchNormalization(axis=axis, epsilon=1.001e-5, name="post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    x = _builder.head(x, include_top, pooling, classes, classifier_activation, named_pool=True)
     model = _builder.finish(img_input, input_tensor, x, name)
     if weights == "imagenet" and weights_name in WEIGHTS_HASHES:
         suffix = "" if include_top else "_notop"

@@ -77,11 +77,7 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     x = _sep(x, 1536, "block14_sepconv1", act_first=False)
     x = _sep(x, 2048, "block14_sepconv2", act_first=False)
 
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = _builder.pool(x, pooling)
+    x = _builder.head(x, include_top, pooling, classes, classifier_activation)
     model = _builder.finish(img_input, input_tensor, x, name)
     file_name, file_hash = _FILES[bool(include_top)]
     return _builder.load(model, weights, file_name, _BASE + file_name, file_hash)
