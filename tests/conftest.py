@@ -47,3 +47,30 @@ def _restore_global_state():
     backend.set_epsilon(settings[1])
     backend.set_image_data_format(settings[2])
     dtype_policies._GLOBAL[0] = policy
+
+
+# On JAX, these folders run their numeric tests op by op (``jax.disable_jit``):
+# XLA compiles each new ``lax.scan`` program from scratch (seconds each on a
+# small CPU), while op-by-op primitives are cached across tests. Tracing under
+# ``jax.jit`` is still exercised by their model tests (``fit`` jits the whole
+# train step), which opt out with the ``jit`` marker.
+_OP_BY_OP_FOLDERS = (("layers", "rnn"), ("layers", "attention"))
+
+
+@pytest.fixture(autouse=True)
+def _jax_op_by_op(request):
+    from cornu import backend
+
+    parts = pathlib.Path(str(request.node.fspath)).parts
+    in_folder = any(parts[-3:-1] == folder for folder in _OP_BY_OP_FOLDERS)
+    if backend.backend() != "jax" or not in_folder or request.node.get_closest_marker("jit") is not None:
+        yield
+        return
+    import jax
+
+    with jax.disable_jit():
+        yield
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "jit: keep jax.jit enabled for this test")
