@@ -16,7 +16,10 @@ WORKLOADS = {
     "wide_mlp_fp32": (1024, None),
     "resnet50": (64, None),
     "resnet50_bf16": (64, "mixed_bfloat16"),
+    "resnet50_small": (16, None),  # the CPU-sized variant: 64x64 images
 }
+
+IMAGE_SIZE = {"resnet50": 224, "resnet50_bf16": 224, "resnet50_small": 64}
 
 VOCAB, LENGTH = 20000, 200
 
@@ -24,7 +27,7 @@ VOCAB, LENGTH = 20000, 200
 def data(name, n, seed=0):
     """Synthetic ``(x, y)`` NumPy arrays for ``n`` samples of workload ``name``."""
     rng = np.random.default_rng(seed)
-    base = name.split("_bf16")[0].replace("_fp32", "")
+    base = _base(name)
     if base == "mlp":
         return rng.random((n, 784), dtype=np.float32), np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
     if base == "cnn":
@@ -36,8 +39,13 @@ def data(name, n, seed=0):
     if base == "wide_mlp":
         return rng.standard_normal((n, 4096), dtype=np.float32), rng.integers(0, 1000, n).astype("int32")
     if base == "resnet50":
-        return rng.random((n, 224, 224, 3), dtype=np.float32), rng.integers(0, 1000, n).astype("int32")
+        size = IMAGE_SIZE[name]
+        return rng.random((n, size, size, 3), dtype=np.float32), rng.integers(0, 1000, n).astype("int32")
     raise ValueError(f"unknown workload {name!r}")
+
+
+def _base(name):
+    return name.split("_bf16")[0].replace("_fp32", "").replace("_small", "")
 
 
 def flops_per_sample(name):
@@ -51,7 +59,7 @@ def flops_per_sample(name):
 def keras_model(name, keras):
     """A compiled Keras model of workload ``name`` built with module ``keras``."""
     layers = keras.layers
-    base = name.split("_bf16")[0].replace("_fp32", "")
+    base = _base(name)
     if base == "mlp":
         model = keras.Sequential([
             keras.Input(shape=(784,)), layers.Dense(512, activation="relu"), layers.Dropout(0.2),
@@ -77,7 +85,8 @@ def keras_model(name, keras):
         model.compile(optimizer=keras.optimizers.Adam(),
                       loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     elif base == "resnet50":
-        model = keras.applications.ResNet50(weights=None, input_shape=(224, 224, 3), classes=1000)
+        size = IMAGE_SIZE[name]
+        model = keras.applications.ResNet50(weights=None, input_shape=(size, size, 3), classes=1000)
         model.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.9),
                       loss="sparse_categorical_crossentropy")
     else:
@@ -90,7 +99,7 @@ def torch_model(name):
     import torch
     from torch import nn
 
-    base = name.split("_bf16")[0].replace("_fp32", "")
+    base = _base(name)
     if base == "mlp":
         net = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 512), nn.ReLU(),
                             nn.Dropout(0.2), nn.Linear(512, 10))
@@ -110,9 +119,7 @@ def torch_model(name):
         net = nn.Sequential(*mods, nn.Linear(4096, 1000))
         return net, nn.functional.cross_entropy, lambda p: torch.optim.Adam(p, lr=1e-3, eps=1e-7)
     if base == "resnet50":
-        import torchvision
-
-        net = nn.Sequential(_ToNCHW(), torchvision.models.resnet50(num_classes=1000))
+        net = nn.Sequential(_ToNCHW(), _torch_resnet50())
         return net, nn.functional.cross_entropy, lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9)
     raise ValueError(f"unknown workload {name!r}")
 
@@ -146,3 +153,32 @@ def _ToNCHW():
 
 def _TorchLSTM():
     return _torch_modules()[1]()
+
+
+def _torch_resnet50(classes=1000):
+    """ResNet50 (v1) in ``torch.nn``, laid out as Keras's: biased convolutions,
+    batch-norm epsilon 1.001e-5, the stride on the first 1x1 convolution of a stage."""
+    from torch import nn
+
+    def conv_bn(cin, cout, k, stride=1, pad=0):
+        return [nn.Conv2d(cin, cout, k, stride, pad), nn.BatchNorm2d(cout, eps=1.001e-5, momentum=0.01)]
+
+    class Block(nn.Module):
+        def __init__(self, cin, filters, stride, project):
+            super().__init__()
+            self.shortcut = nn.Sequential(*conv_bn(cin, 4 * filters, 1, stride)) if project else nn.Identity()
+            self.body = nn.Sequential(*conv_bn(cin, filters, 1, stride), nn.ReLU(),
+                                      *conv_bn(filters, filters, 3, 1, 1), nn.ReLU(),
+                                      *conv_bn(filters, 4 * filters, 1))
+
+        def forward(self, x):
+            return nn.functional.relu(self.shortcut(x) + self.body(x))
+
+    mods = [nn.ZeroPad2d(3), *conv_bn(3, 64, 7, 2), nn.ReLU(), nn.ZeroPad2d(1), nn.MaxPool2d(3, 2)]
+    cin = 64
+    for filters, blocks, stride in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
+        for b in range(blocks):
+            mods.append(Block(cin, filters, stride if b == 0 else 1, project=b == 0))
+            cin = 4 * filters
+    mods += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(2048, classes)]
+    return nn.Sequential(*mods)

@@ -187,8 +187,12 @@ class Optimizer(OptimizerStateMixin):
         name = name or "var"
         ref = getattr(reference_variable, "path", None) or str(reference_variable.name)
         name = ref.replace("/", "_").replace(":", "_") + "_" + name
-        return self.add_variable(shape=reference_variable.shape, initializer=initializer,
-                                 dtype=reference_variable.dtype, name=name)
+        variable = self.add_variable(shape=reference_variable.shape, initializer=initializer,
+                                     dtype=reference_variable.dtype, name=name)
+        order = getattr(reference_variable, "_memory_order", None)
+        if order is not None:  # slots share their variable's layout: elementwise updates stay dense
+            variable._prefer_memory_order(order)
+        return variable
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
         """Create one slot per trainable variable for each name in ``name``.

@@ -18,9 +18,9 @@ def _to_tensor(x):
             raise ValueError(f"Cannot train on an array of dtype {x.dtype}; convert it to numbers first.")
         if x.dtype == np.float64:
             x = x.astype(backend.floatx())
-        return backend.convert_to_tensor(x)
+        return backend.host_to_device(x)  # pinned and asynchronous on a GPU
     if backend.is_tensor(x):
-        return backend.convert_to_tensor(x)  # e.g. a DataLoader's CPU tensors, moved to the device
+        return backend.host_to_device(x)  # e.g. a DataLoader's CPU tensors, moved to the device
     if isinstance(x, (int, float, bool)):
         return x
     return backend.convert_to_tensor(np.asarray(x))

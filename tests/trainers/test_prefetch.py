@@ -66,3 +66,28 @@ def test_prefetch_reraises_errors_and_stops_when_abandoned():
     count = len(produced)
     time.sleep(0.5)
     assert len(produced) == count  # the thread stopped
+
+
+def test_host_batches_go_through_host_to_device(host_arrays, monkeypatch):
+    """Host batches use the engine's asynchronous (pinned, on a GPU) transfer; values are unchanged."""
+    sent = []
+    real = backend.host_to_device
+    monkeypatch.setattr(backend, "host_to_device", lambda x: sent.append(x.dtype) or real(x))
+    x = np.arange(12, dtype="float64").reshape(6, 2)
+    y = np.arange(6, dtype="int64")
+    it = EpochIterator(x, y, batch_size=4, shuffle=False)
+    batches = [b for _, b in it.enumerate_epoch()]
+    assert len(sent) == 4  # x and y of two batches
+    np.testing.assert_array_equal(backend.convert_to_numpy(batches[1][0]), x[4:].astype("float32"))
+    direct = backend.convert_to_tensor(y[:4])
+    assert backend.standardize_dtype(batches[0][1].dtype) == backend.standardize_dtype(direct.dtype)
+    np.testing.assert_array_equal(backend.convert_to_numpy(batches[0][1]), y[:4])
+
+
+def test_host_to_device_equals_convert_to_tensor():
+    for value in (np.arange(6, dtype="int64").reshape(2, 3), np.ones((2, 2), "float32"),
+                  np.array([True, False])):
+        a, b = backend.host_to_device(value), backend.convert_to_tensor(value)
+        assert a.shape == b.shape and str(a.dtype) == str(b.dtype)
+        assert str(getattr(a, "device", "")) == str(getattr(b, "device", ""))
+        np.testing.assert_array_equal(backend.convert_to_numpy(a), value)

@@ -67,6 +67,31 @@ class VariableBase:
         self._shape = tuple(int(d) for d in value.shape)
         self._initialize(value)
 
+    # -- memory layout -------------------------------------------------------
+    _memory_order = None  # axes from outermost to innermost in memory; None: row-major
+
+    def _prefer_memory_order(self, order):
+        """Ask the engine to store the value with its axes laid out in ``order``.
+
+        ``order`` lists the axes from outermost to innermost. Shape, values,
+        saving and every public API are unchanged; an engine whose kernels read
+        a permuted view of this variable (torch's convolutions read a Keras
+        ``(h, w, in, out)`` kernel as ``(out, in, h, w)``) can then read it
+        without a copy, and gradients and optimizer slots share the layout.
+        Engines that choose layouts themselves (XLA) ignore it.
+        """
+        order = tuple(int(a) for a in order)
+        if sorted(order) != list(range(len(self._shape))):
+            raise ValueError(
+                f"Variable {self.path!r}: the memory order must be a permutation of the axes "
+                f"0..{len(self._shape) - 1}; received {order}."
+            )
+        self._memory_order = order
+        self._relayout(order)
+
+    def _relayout(self, order):
+        """Engine hook: re-store ``self._value`` with axes in memory ``order`` (default: nothing)."""
+
     # -- engine hooks -------------------------------------------------------
     def _init_context(self):
         """Context in which initial values are computed (real values even mid-trace)."""
@@ -102,7 +127,11 @@ class VariableBase:
 
     def __array__(self, dtype=None, copy=None):
         from_engine = self._to_numpy(self.value)
-        return from_engine.astype(dtype) if dtype is not None else from_engine
+        if dtype is not None:
+            return from_engine.astype(dtype)
+        if copy is not False and not (from_engine.flags.writeable and from_engine.flags.owndata):
+            return np.array(from_engine)  # a writable array of its own, never a view of the variable
+        return from_engine
 
     # -- writing -------------------------------------------------------------
     def assign(self, value):

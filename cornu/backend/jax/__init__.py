@@ -15,6 +15,7 @@ from cornu.backend.jax.core import (  # noqa: F401
     fori_loop,
     get_device,
     get_item,
+    host_to_device,
     is_tensor,
     map,
     scan,

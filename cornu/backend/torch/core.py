@@ -100,7 +100,13 @@ class Variable(VariableBase):
 
     def _direct_assign(self, value):
         with torch.no_grad():
-            self._value.copy_(value)
+            self._value.copy_(value)  # keeps the parameter's strides (see _relayout)
+
+    def _relayout(self, order):
+        old = self._value
+        inverse = sorted(range(len(order)), key=order.__getitem__)
+        laid_out = old.detach().permute(order).contiguous().permute(inverse)  # same shape, new strides
+        self._value = torch.nn.Parameter(laid_out, requires_grad=old.requires_grad)
 
     def _convert_to_tensor(self, value, dtype=None):
         return convert_to_tensor(value, dtype=dtype)
@@ -179,6 +185,25 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     return torch.as_tensor(x, dtype=dtype, device=get_device())
 
 
+def host_to_device(x):
+    """``convert_to_tensor`` for a batch of host data, sent asynchronously where possible.
+
+    On a CUDA device a NumPy array (or a CPU tensor, e.g. from a DataLoader) is
+    copied into page-locked (pinned) host memory and sent with a non-blocking
+    copy on the current stream: a data thread's transfer of the next batch
+    overlaps the running step, and stream order makes the step see it complete.
+    Anywhere else this is ``convert_to_tensor``.
+    """
+    device = get_device()
+    if not device.startswith("cuda") or not (isinstance(x, np.ndarray) or torch.is_tensor(x) and x.device.type == "cpu"):
+        return convert_to_tensor(x)
+    with device_scope("cpu"):
+        staged = convert_to_tensor(x)
+    if not staged.is_pinned():
+        staged = staged.pin_memory()
+    return staged.to(device, non_blocking=True)
+
+
 def _needs_int64(arr):
     return arr.size and (arr.max() > 2**31 - 1 or arr.min() < -(2**31))
 
@@ -188,12 +213,13 @@ def convert_to_numpy(x):
     if isinstance(x, Variable):
         x = x.value
     if torch.is_tensor(x):
+        owned = isinstance(x, torch.nn.Parameter)  # a variable's memory is never handed out
         x = x.detach()
         if x.dtype == torch.bfloat16:
             x = x.to(torch.float32)
         if x.device.type != "cpu":
-            x = x.cpu()
-        return x.numpy()
+            return np.ascontiguousarray(x.cpu().numpy())
+        return np.array(x.numpy(), order="C") if owned else x.numpy()
     return np.asarray(x)
 
 

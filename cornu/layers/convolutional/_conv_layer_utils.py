@@ -69,3 +69,18 @@ def add_bias(layer, size):
         return None
     return layer.add_weight(shape=(size,), initializer=layer.bias_initializer, regularizer=layer.bias_regularizer,
                             constraint=layer.bias_constraint, name="bias")
+
+
+def conv_kernel_memory_order(rank, data_format):
+    """The memory order (outermost axis first) in which a convolution reads its kernel.
+
+    A Keras kernel has axes ``(spatial..., in, out)``. Channels-last images of
+    rank 2 or 3 are convolved in the engines' channels-last format, which reads
+    the kernel as ``(out, spatial..., in)``; otherwise kernels are read as
+    ``(out, in, spatial...)``. Storing the kernel in that order spares a copy of
+    it (and of its gradient) on every step; see ``Variable._prefer_memory_order``.
+    """
+    spatial = tuple(range(rank))
+    if data_format == "channels_last" and rank in (2, 3):
+        return (rank + 1,) + spatial + (rank,)
+    return (rank + 1, rank) + spatial

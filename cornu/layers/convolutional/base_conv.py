@@ -74,6 +74,7 @@ class BaseConv(Layer):
             shape=self.kernel_size + (channels // self.groups, self.filters),
             initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint, name="kernel")
+        self.kernel._prefer_memory_order(cc.conv_kernel_memory_order(self.rank, self.data_format))
         self.bias = cc.add_bias(self, self.filters)
         self.built = True
 

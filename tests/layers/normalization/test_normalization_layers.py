@@ -16,11 +16,13 @@ def _grads(layer, x, cotangent, **call_kwargs):
     layer(backend.convert_to_tensor(x), **call_kwargs)  # build
     weights = layer.trainable_weights
     if backend.backend() == "torch":
-        xt = torch.tensor(x, requires_grad=True)
+        device = backend.get_device()  # the layer's weights live there (a GPU when there is one)
+        xt = torch.tensor(x, requires_grad=True, device=device)
         out = layer(xt, **call_kwargs)
-        loss = (out * torch.tensor(cotangent)).sum()
+        loss = (out * torch.tensor(cotangent, device=device)).sum()
         g = torch.autograd.grad(loss, [xt] + [w.value for w in weights])
-        return out.detach().numpy(), g[0].numpy(), [gi.numpy() for gi in g[1:]]
+        return backend.convert_to_numpy(out), backend.convert_to_numpy(g[0]), [backend.convert_to_numpy(gi)
+                                                                              for gi in g[1:]]
     import jax
     import jax.numpy as jnp
 

@@ -201,7 +201,8 @@ def test_masking_layer_in_a_model_matches_unpadded_sequences():
     model = Model(inp, out)
     full = np_(model(backend.convert_to_tensor(x)))
     short = np_(model.layers[-1](backend.convert_to_tensor(x[:1, :3])))
-    np.testing.assert_allclose(full[0], short[0], rtol=1e-5, atol=1e-6)
+    # The two calls may take different kernels (cuDNN's packed sequences vs its plain LSTM on a GPU).
+    np.testing.assert_allclose(full[0], short[0], rtol=1e-4, atol=1e-5)
 
 
 # -- Bidirectional -------------------------------------------------------------------------
