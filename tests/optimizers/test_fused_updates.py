@@ -40,7 +40,10 @@ def test_fused_update_equals_the_per_variable_rule(name, make, monkeypatch):
     if backend.backend() == "torch":
         assert calls, "the torch engine should take the multi-tensor path"
     for a, b in zip(fused_vars + fused_slots, plain_vars + plain_slots):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+        if name.startswith("adam"):  # its 0-d bias correction rounds once differently: 1 ulp at most
+            np.testing.assert_allclose(a, b, rtol=2.5e-7, atol=1e-8)
+        else:
+            np.testing.assert_array_equal(a, b)  # the same roundings in the same order
 
 
 def test_subclass_with_its_own_rule_is_not_fused():

@@ -71,8 +71,7 @@ def _adam(params, grads, slots, hyper, dtype):
     denom = torch._foreach_sqrt(v)
     torch._foreach_add_(denom, eps)
     step = torch._foreach_mul(m, alpha)
-    torch._foreach_div_(step, denom)
-    torch._foreach_sub_(params, step)
+    torch._foreach_addcdiv_(params, step, denom, value=-1.0)  # p + (-(m * alpha)) / denom: exact, one pass
 
 
 def _sgd(params, grads, slots, hyper, dtype):
@@ -110,15 +109,16 @@ def _rmsprop(params, grads, slots, hyper, dtype):
         torch._foreach_add_(denom, eps)
     else:
         denom = torch._foreach_add(v, eps)
+    torch._foreach_sqrt_(denom)
     increment = torch._foreach_mul(grads, lr)
-    torch._foreach_div_(increment, torch._foreach_sqrt(denom))
     if momentum > 0:
+        torch._foreach_div_(increment, denom)
         mom = slots["momentum"]
         torch._foreach_mul_(mom, momentum)
         torch._foreach_add_(mom, increment)
         torch._foreach_sub_(params, mom)
     else:
-        torch._foreach_sub_(params, increment)
+        torch._foreach_addcdiv_(params, increment, denom, value=-1.0)  # p - (lr * g) / denom, one pass
 
 
 _UPDATES = {"adam": _adam, "sgd": _sgd, "rmsprop": _rmsprop}

@@ -83,7 +83,7 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
         inputs.shape[i] if d is None else d for i, d in enumerate(noise_shape))
     gen = _generator(seed)
     keep = torch.rand(shape, generator=gen, device=inputs.device) >= rate
-    return torch.where(keep, inputs / (1.0 - rate), torch.zeros_like(inputs))
+    return torch.where(keep, inputs, 0.0) / (1.0 - rate)  # = where(keep, x / (1 - rate), 0), one pass less
 
 
 def shuffle(x, axis=0, seed=None):
