@@ -91,3 +91,31 @@ def test_host_to_device_equals_convert_to_tensor():
         assert a.shape == b.shape and str(a.dtype) == str(b.dtype)
         assert str(getattr(a, "device", "")) == str(getattr(b, "device", ""))
         np.testing.assert_array_equal(backend.convert_to_numpy(a), value)
+
+
+@pytest.mark.parametrize("rows", [slice(0, 4), slice(4, 7), np.array([5, 0, 2, 2])], ids=["slice", "tail", "gather"])
+def test_take_rows_cuts_every_array_alike(rows):
+    rng = np.random.default_rng(0)
+    arrays = [rng.random((7, 3)).astype("float32"), np.arange(7, dtype="int32"),
+              rng.random((7, 2, 2)).astype("float32")]
+    got = backend.take_rows([backend.convert_to_tensor(a) for a in arrays], rows)
+    assert len(got) == 3
+    for g, a in zip(got, arrays):
+        np.testing.assert_array_equal(backend.convert_to_numpy(g), a[rows])
+        assert backend.standardize_dtype(g.dtype) == str(a.dtype)
+    assert backend.take_rows([], rows) == []
+
+
+def test_device_batches_keep_structure_and_none_parts():
+    x = {"b": np.arange(5, dtype="int32"), "a": np.arange(10, dtype="float32").reshape(5, 2)}  # unsorted keys
+    y = np.arange(5, dtype="float32")
+    it = EpochIterator(x, y, batch_size=2, shuffle=True)
+    assert it.adapter.on_device
+    seen = []
+    for _, (bx, by, bsw) in it.enumerate_epoch():
+        assert bsw is None and set(bx) == {"a", "b"}
+        b = backend.convert_to_numpy(bx["b"])
+        np.testing.assert_array_equal(backend.convert_to_numpy(bx["a"]), x["a"][b])
+        np.testing.assert_array_equal(backend.convert_to_numpy(by), y[b])
+        seen.extend(b.tolist())
+    assert sorted(seen) == list(range(5))

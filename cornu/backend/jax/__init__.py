@@ -1,5 +1,6 @@
 """The JAX engine.  Only this folder imports jax."""
 from cornu.backend.jax import math, nn, numpy, random  # noqa: F401
+from cornu.backend.jax.data import host_to_device, take_rows  # noqa: F401
 from cornu.backend.jax.core import (  # noqa: F401
     DEFAULT_DEVICE,
     IS_THREAD_SAFE,
@@ -15,7 +16,6 @@ from cornu.backend.jax.core import (  # noqa: F401
     fori_loop,
     get_device,
     get_item,
-    host_to_device,
     is_tensor,
     map,
     scan,

@@ -120,11 +120,6 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     return jnp.asarray(x, dtype=dtype)
 
 
-def host_to_device(x):
-    """``convert_to_tensor`` for a batch of host data (JAX's transfers are already asynchronous)."""
-    return convert_to_tensor(x)
-
-
 def convert_to_numpy(x):
     """Convert an array (or variable) to a NumPy array."""
     if isinstance(x, Variable):

@@ -185,25 +185,6 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     return torch.as_tensor(x, dtype=dtype, device=get_device())
 
 
-def host_to_device(x):
-    """``convert_to_tensor`` for a batch of host data, sent asynchronously where possible.
-
-    On a CUDA device a NumPy array (or a CPU tensor, e.g. from a DataLoader) is
-    copied into page-locked (pinned) host memory and sent with a non-blocking
-    copy on the current stream: a data thread's transfer of the next batch
-    overlaps the running step, and stream order makes the step see it complete.
-    Anywhere else this is ``convert_to_tensor``.
-    """
-    device = get_device()
-    if not device.startswith("cuda") or not (isinstance(x, np.ndarray) or torch.is_tensor(x) and x.device.type == "cpu"):
-        return convert_to_tensor(x)
-    with device_scope("cpu"):
-        staged = convert_to_tensor(x)
-    if not staged.is_pinned():
-        staged = staged.pin_memory()
-    return staged.to(device, non_blocking=True)
-
-
 def _needs_int64(arr):
     return arr.size and (arr.max() > 2**31 - 1 or arr.min() < -(2**31))
 

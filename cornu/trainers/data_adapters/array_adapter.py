@@ -80,17 +80,23 @@ class ArrayDataAdapter:
             order = np.random.permutation(n) if self.shuffle else np.arange(n)
             index_batches = [order[i:i + self.batch_size] for i in range(0, n, self.batch_size)]
         for idx in index_batches:
-            if self.on_device and self.shuffle:
-                device_idx = backend.convert_to_tensor(idx.astype("int32"))
-                take = (lambda a, i=device_idx: backend.numpy.take(a, i, axis=0))
-            elif self.shuffle:
-                take = (lambda a, i=idx: a[i])
-            else:
-                take = (lambda a, s=idx: a[int(s[0]):int(s[-1]) + 1])
+            rows = idx if self.shuffle else slice(int(idx[0]), int(idx[-1]) + 1)
+            if self.on_device:
+                yield self._device_rows(rows)
+                continue
+            take = (lambda a, r=rows: a[r])
             bx = tree.map_structure(lambda a: None if a is None else take(a), self.x)
             by = None if self.y is None else tree.map_structure(lambda a: None if a is None else take(a), self.y)
             bsw = None if self.sample_weight is None else tree.map_structure(take, self.sample_weight)
             yield bx, by, bsw
+
+    def _device_rows(self, rows):
+        """``(x, y, sample_weight)`` rows of the device-resident arrays, cut by one engine call."""
+        parts = (self.x, self.y, self.sample_weight)
+        flat = []
+        tree.map_structure(lambda a: a is not None and flat.append(a), parts)  # the order filled below
+        taken = iter(backend.take_rows(flat, rows))
+        return tree.map_structure(lambda a: None if a is None else next(taken), parts)
 
 
 DEVICE_DATA_LIMIT_BYTES = 1 << 30
