@@ -84,3 +84,12 @@ def conv_kernel_memory_order(rank, data_format):
     if data_format == "channels_last" and rank in (2, 3):
         return (rank + 1,) + spatial + (rank,)
     return (rank + 1, rank) + spatial
+
+
+def depthwise_kernel_memory_order(rank):
+    """The memory order of a depthwise kernel ``(spatial..., in, multiplier)``: ``(in, multiplier, spatial...)``.
+
+    The engine reshapes it to ``(spatial..., 1, in * multiplier)`` and reads that
+    as ``(in * multiplier, 1, spatial...)``; in this order both steps are views.
+    """
+    return (rank, rank + 1) + tuple(range(rank))

@@ -67,6 +67,8 @@ class BaseConvTranspose(Layer):
         self.kernel = self.add_weight(
             shape=self.kernel_size + (self.filters, channels), initializer=self.kernel_initializer,
             regularizer=self.kernel_regularizer, constraint=self.kernel_constraint, name="kernel")
+        # (spatial..., out, in) is read as (in, out, spatial...): the same rule with the roles swapped.
+        self.kernel._prefer_memory_order(cc.conv_kernel_memory_order(self.rank, self.data_format))
         self.bias = cc.add_bias(self, self.filters)
         self.built = True
 

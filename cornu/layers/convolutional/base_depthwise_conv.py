@@ -55,6 +55,7 @@ class BaseDepthwiseConv(Layer):
             shape=self.kernel_size + (channels, self.depth_multiplier),
             initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint, name="kernel")
+        self.kernel._prefer_memory_order(cc.depthwise_kernel_memory_order(self.rank))
         self.bias = cc.add_bias(self, channels * self.depth_multiplier)
         self.built = True
 

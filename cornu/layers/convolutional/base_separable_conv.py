@@ -66,6 +66,8 @@ class BaseSeparableConv(Layer):
             shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint, name="pointwise_kernel")
+        self.depthwise_kernel._prefer_memory_order(cc.depthwise_kernel_memory_order(self.rank))
+        self.pointwise_kernel._prefer_memory_order(cc.conv_kernel_memory_order(self.rank, self.data_format))
         self.bias = cc.add_bias(self, self.filters)
         self.built = True
 

@@ -11,7 +11,7 @@ import pytest
 import cornu as keras
 from cornu import backend
 from cornu.backend.common.variables import VariableBase
-from cornu.layers.convolutional._conv_layer_utils import conv_kernel_memory_order
+from cornu.layers.convolutional._conv_layer_utils import conv_kernel_memory_order, depthwise_kernel_memory_order
 
 TORCH = backend.backend() == "torch"
 
@@ -92,11 +92,37 @@ def test_conv_kernels_gradients_and_slots_keep_the_layout(layer, data_format):
     assert _strides_follow(grad, order)
 
 
+@pytest.mark.skipif(not TORCH, reason="XLA chooses its own layouts; the hint is recorded only")
+@pytest.mark.parametrize("make,kernels", [
+    (lambda: keras.layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same"), ["kernel"]),
+    (lambda: keras.layers.SeparableConv2D(4, 3, depth_multiplier=2), ["depthwise_kernel", "pointwise_kernel"]),
+    (lambda: keras.layers.Conv2DTranspose(4, 3, strides=2), ["kernel"])], ids=["depthwise", "separable", "transpose"])
+def test_other_conv_kernels_are_read_without_copies(make, kernels):
+    import torch
+
+    layer = make()
+    x = np.random.default_rng(0).random((2, 6, 6, 3)).astype("float32")
+    layer(x)
+    for name in kernels:
+        kernel = getattr(layer, name)
+        order = depthwise_kernel_memory_order(2) if name == "kernel" and "Depthwise" in type(layer).__name__ \
+            or name == "depthwise_kernel" else conv_kernel_memory_order(2, "channels_last")
+        assert kernel._memory_order == order and _strides_follow(kernel.value, order)
+    with torch.enable_grad():
+        out = layer(x).sum()
+        grads = torch.autograd.grad(out, [getattr(layer, n).value for n in kernels])
+    for name, grad in zip(kernels, grads):
+        assert tuple(grad.shape) == tuple(getattr(layer, name).shape)
+
+
 def _train_conv_model(relayout, monkeypatch):
     if not relayout:
         monkeypatch.setattr(VariableBase, "_prefer_memory_order", lambda self, order: None)
     keras.utils.set_random_seed(1)
     model = keras.Sequential([keras.Input((6, 6, 2)), keras.layers.Conv2D(3, 3, activation="relu"),
+                              keras.layers.DepthwiseConv2D(2, depth_multiplier=2, padding="same"),
+                              keras.layers.SeparableConv2D(3, 2, padding="same"),
+                              keras.layers.Conv2DTranspose(3, 2, strides=2),
                               keras.layers.Conv2D(4, 2, strides=2), keras.layers.GlobalAveragePooling2D(),
                               keras.layers.Dense(3, activation="softmax")])
     model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss="sparse_categorical_crossentropy")
