@@ -21,14 +21,26 @@ def build(**compile_kwargs):
     return model
 
 
-@pytest.mark.parametrize("compiled", [{"jit_compile": True}])
-def test_compiled_and_eager_steps_agree(compiled):
-    eager = build(run_eagerly=True)
-    fast = build(**compiled)
-    h1 = eager.fit(X, Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+def build_conv(**compile_kwargs):
+    """Convolutions (kernels in the engine's memory order), batch norm (native kernels) and SGD momentum."""
+    keras.utils.set_random_seed(2)
+    model = keras.Sequential([keras.Input((6, 6, 2)), layers.Conv2D(4, 3, activation="relu"),
+                              layers.BatchNormalization(), layers.DepthwiseConv2D(2),
+                              layers.GlobalAveragePooling2D(), layers.Dense(3, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9), loss="categorical_crossentropy",
+                  **compile_kwargs)
+    return model
+
+
+@pytest.mark.parametrize("builder,x", [(build, X), (build_conv, rng.random((48, 6, 6, 2)).astype("float32"))],
+                         ids=["dense", "conv"])
+def test_compiled_and_eager_steps_agree(builder, x):
+    eager = builder(run_eagerly=True)
+    fast = builder(jit_compile=True)
+    h1 = eager.fit(x, Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        h2 = fast.fit(X, Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        h2 = fast.fit(x, Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
     fallback = [str(w.message) for w in caught
                 if str(w.message).startswith(("torch.compile failed", "torch.compile is unavailable"))]
     if fallback:  # e.g. no C++ compiler for torch's CPU code generator on this machine
