@@ -30,7 +30,7 @@ from cornu.backend.torch.core import (  # noqa: F401
     while_loop,
 )
 from cornu.backend.torch.layer import BackendLayer  # noqa: F401
-from cornu.backend.torch.normalization import fused_batch_norm  # noqa: F401
+from cornu.backend.torch.normalization import fused_batch_norm, fused_group_norm  # noqa: F401
 from cornu.backend.torch.optimizer_updates import fused_optimizer_update  # noqa: F401
 from cornu.backend.torch.trainer import (  # noqa: F401
     SUPPORTS_JIT,

@@ -110,3 +110,22 @@ def fused_batch_norm(x, scale, offset, axis, epsilon):
     with torch.no_grad():
         variance = torch.clamp(invstd.reciprocal().square() - epsilon, min=0.0)
     return out, mean.detach(), variance
+
+
+def fused_group_norm(x, gamma, beta, groups, axis, epsilon):
+    """Group normalization in torch's native kernels (``F.group_norm``), or ``None``.
+
+    ``axis`` is the channel axis (any but the batch axis); statistics are taken
+    per sample and group over the group's channels and every other axis,
+    with the biased variance, as Keras's GroupNormalization does. Channels-last
+    data is viewed as channels-first (no copy for 4D/5D tensors).
+    """
+    x = convert_to_tensor(x)
+    axis = axis % x.ndim if x.ndim else 0
+    if not x.is_floating_point() or x.ndim < 2 or axis == 0 or x.shape[0] == 0:
+        return None
+    xt = torch.movedim(x, axis, 1) if axis != 1 else x
+    weight = None if gamma is None else convert_to_tensor(gamma).to(x.dtype)
+    bias = None if beta is None else convert_to_tensor(beta).to(x.dtype)
+    out = F.group_norm(xt, groups, weight, bias, epsilon)
+    return torch.movedim(out, 1, axis) if axis != 1 else out

@@ -1,5 +1,5 @@
 """``GroupNormalization``: normalize each sample over groups of channels."""
-from cornu import constraints, initializers, ops, regularizers
+from cornu import backend, constraints, initializers, ops, regularizers
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 
@@ -95,6 +95,11 @@ class GroupNormalization(Layer):
         self.built = True
 
     def call(self, inputs):
+        gamma = self.gamma.value if self.scale else None
+        beta = self.beta.value if self.center else None
+        fused = backend.fused_group_norm(inputs, gamma, beta, self._groups, self.axis, self.epsilon)
+        if fused is not None:  # the engine's native kernels (torch); None: composed below
+            return fused
         shape = ops.shape(inputs)
         ndim = len(shape)
         axis = self.axis % ndim

@@ -253,6 +253,42 @@ def test_group_normalization_matches_torch_group_norm(groups, axis, shape):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
 
 
+def _group_norm_numpy(x, groups, axis, gamma, beta, eps):
+    """Group normalization from its formula, in float64."""
+    x = np.moveaxis(np.asarray(x, np.float64), axis, 1)
+    n, c = x.shape[:2]
+    g = x.reshape(n, groups, c // groups, -1)
+    mean = g.mean(axis=(2, 3), keepdims=True)
+    var = g.var(axis=(2, 3), keepdims=True)
+    out = ((g - mean) / np.sqrt(var + eps)).reshape(x.shape)
+    bshape = (1, c) + (1,) * (x.ndim - 2)
+    out = out * gamma.reshape(bshape) + beta.reshape(bshape)
+    return np.moveaxis(out, 1, axis)
+
+
+@pytest.mark.parametrize("groups, axis, shape", [(2, -1, (3, 4, 5, 4)), (3, 1, (2, 6, 4, 3)), (4, -1, (2, 5, 8))])
+def test_group_normalization_native_kernels_match_the_formula_and_the_composed_path(groups, axis, shape,
+                                                                                      monkeypatch):
+    """On torch, F.group_norm serves the layer; values match NumPy and gradients the composed ops."""
+    x = RNG.standard_normal(shape).astype("float32")
+    cot = RNG.standard_normal(shape).astype("float32")
+    layer = layers.GroupNormalization(groups=groups, axis=axis, gamma_initializer="random_normal",
+                                      beta_initializer="random_normal")
+    calls = []
+    real = backend.fused_group_norm
+    monkeypatch.setattr(backend, "fused_group_norm", lambda *a: calls.append(1) or real(*a))
+    out, gx, gw = _grads(layer, x, cot)
+    assert bool(calls)
+    if backend.backend() == "torch":
+        assert real(x, None, None, groups, axis, 1e-3) is not None  # the native path was taken
+    ref = _group_norm_numpy(x, groups, axis % len(shape), layer.gamma.numpy(), layer.beta.numpy(), 1e-3)
+    np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
+    monkeypatch.setattr(backend, "fused_group_norm", lambda *a: None)
+    c_out, c_gx, c_gw = _grads(layer, x, cot)
+    for a, b in [(out, c_out), (gx, c_gx)] + list(zip(gw, c_gw)):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
 def test_group_normalization_validation():
     with pytest.raises(ValueError, match="multiple"):
         layers.GroupNormalization(groups=3).build((2, 4))
