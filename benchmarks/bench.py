@@ -17,8 +17,8 @@ Examples:
     python3 benchmarks/bench.py --workloads resnet50 --contenders cornu-torch torch-eager --steps 10
 
 Workloads (see ``workloads.py``): mlp, cnn, lstm, wide_mlp (mixed bfloat16),
-wide_mlp_fp32, resnet50, resnet50_bf16, and resnet50_small (64x64 images, batch
-16: the CPU-sized ResNet50).
+wide_mlp_fp32, resnet50, resnet50_bf16, resnet50_small (64x64 images, batch
+16: the CPU-sized ResNet50) and tiny_mlp (the fixed cost of a step).
 """
 import argparse
 import json

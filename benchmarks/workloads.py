@@ -17,6 +17,7 @@ WORKLOADS = {
     "resnet50": (64, None),
     "resnet50_bf16": (64, "mixed_bfloat16"),
     "resnet50_small": (16, None),  # the CPU-sized variant: 64x64 images
+    "tiny_mlp": (2, None),  # the mlp at width 16, batch 2: the fixed cost of one step
 }
 
 IMAGE_SIZE = {"resnet50": 224, "resnet50_bf16": 224, "resnet50_small": 64}
@@ -28,8 +29,9 @@ def data(name, n, seed=0):
     """Synthetic ``(x, y)`` NumPy arrays for ``n`` samples of workload ``name``."""
     rng = np.random.default_rng(seed)
     base = _base(name)
-    if base == "mlp":
-        return rng.random((n, 784), dtype=np.float32), np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
+    if base in ("mlp", "tiny_mlp"):
+        features = 784 if base == "mlp" else 8
+        return rng.random((n, features), dtype=np.float32), np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
     if base == "cnn":
         return (rng.random((n, 28, 28, 1), dtype=np.float32),
                 np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)])
@@ -60,10 +62,11 @@ def keras_model(name, keras):
     """A compiled Keras model of workload ``name`` built with module ``keras``."""
     layers = keras.layers
     base = _base(name)
-    if base == "mlp":
+    if base in ("mlp", "tiny_mlp"):
+        features, width = (784, 512) if base == "mlp" else (8, 16)
         model = keras.Sequential([
-            keras.Input(shape=(784,)), layers.Dense(512, activation="relu"), layers.Dropout(0.2),
-            layers.Dense(512, activation="relu"), layers.Dropout(0.2), layers.Dense(10, activation="softmax")])
+            keras.Input(shape=(features,)), layers.Dense(width, activation="relu"), layers.Dropout(0.2),
+            layers.Dense(width, activation="relu"), layers.Dropout(0.2), layers.Dense(10, activation="softmax")])
         model.compile(optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy",
                       metrics=["accuracy"])
     elif base == "cnn":
@@ -100,9 +103,10 @@ def torch_model(name):
     from torch import nn
 
     base = _base(name)
-    if base == "mlp":
-        net = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Dropout(0.2), nn.Linear(512, 512), nn.ReLU(),
-                            nn.Dropout(0.2), nn.Linear(512, 10))
+    if base in ("mlp", "tiny_mlp"):
+        features, width = (784, 512) if base == "mlp" else (8, 16)
+        net = nn.Sequential(nn.Linear(features, width), nn.ReLU(), nn.Dropout(0.2), nn.Linear(width, width),
+                            nn.ReLU(), nn.Dropout(0.2), nn.Linear(width, 10))
         return net, nn.functional.cross_entropy, lambda p: torch.optim.RMSprop(p, lr=1e-3, alpha=0.9, eps=1e-7)
     if base == "cnn":
         net = nn.Sequential(_ToNCHW(), nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(),
