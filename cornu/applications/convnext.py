@@ -270,19 +270,4 @@ ConvNeXtLarge = _variant("large")
 ConvNeXtXLarge = _variant("xlarge")
 
 
-def preprocess_input(x, data_format=None):
-    """The identity: ConvNeXt models normalize their [0, 255] inputs themselves.
-
-    Args:
-        x: a float NumPy array or tensor.
-        data_format: unused (kept for API compatibility).
-
-    Returns:
-        ``x`` unchanged.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("ConvNeXt", None)

@@ -106,13 +106,4 @@ DenseNet169.__doc__ = _DOC.format(model="DenseNet169", count="14,307,880")
 DenseNet201.__doc__ = _DOC.format(model="DenseNet201", count="20,242,984")
 
 
-def preprocess_input(x, data_format=None):
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
-
-
-preprocess_input.__doc__ = imagenet_utils.PREPROCESS_INPUT_DOC.format(model="DenseNet", mode="torch")
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("DenseNet", "torch")

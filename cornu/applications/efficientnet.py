@@ -189,11 +189,4 @@ EfficientNetB6 = _variant("b6")
 EfficientNetB7 = _variant("b7")
 
 
-def preprocess_input(x, data_format=None):
-    """The identity: EfficientNet models rescale their [0, 255] inputs themselves."""
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("EfficientNet", None)

@@ -145,6 +145,44 @@ def decode_predictions(preds, top=5):
     return results
 
 
+_generic_preprocess_input = preprocess_input  # the model modules' functions below shadow these names
+_generic_decode_predictions = decode_predictions
+
+_IDENTITY_DOC = """The identity: {model} models preprocess their [0, 255] inputs themselves.
+
+    Args:
+        x: a float NumPy array or tensor.
+        data_format: unused (kept for API compatibility).
+
+    Returns:
+        ``x`` unchanged.
+"""
+
+
+def model_functions(model, mode):
+    """The ``preprocess_input`` and ``decode_predictions`` of an application module.
+
+    ``mode`` is the preprocessing mode (``"caffe"``, ``"tf"`` or ``"torch"``), or
+    ``None`` for models that take raw [0, 255] images (the identity).
+    """
+    if mode is None:
+        def preprocess_input(x, data_format=None):
+            return x
+
+        preprocess_input.__doc__ = _IDENTITY_DOC.format(model=model)
+    else:
+        def preprocess_input(x, data_format=None):
+            return _generic_preprocess_input(x, data_format=data_format, mode=mode)
+
+        preprocess_input.__doc__ = PREPROCESS_INPUT_DOC.format(model=model, mode=mode)
+
+    def decode_predictions(preds, top=5):
+        """See ``cornu.applications.imagenet_utils.decode_predictions``."""
+        return _generic_decode_predictions(preds, top=top)
+
+    return preprocess_input, decode_predictions
+
+
 def obtain_input_shape(input_shape, default_size, min_size, data_format, require_flatten, weights=None):
     """The input shape a model is built with, checked against the model's limits.
 

@@ -99,13 +99,4 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     return _builder.load(model, weights, file_name, _BASE + file_name, file_hash)
 
 
-def preprocess_input(x, data_format=None):
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-preprocess_input.__doc__ = imagenet_utils.PREPROCESS_INPUT_DOC.format(model="InceptionV3", mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("InceptionV3", "tf")

@@ -91,13 +91,4 @@ def depthwise_conv_block(inputs, pointwise_filters, alpha, depth_multiplier=1, s
     return layers.ReLU(6.0, name=f"conv_pw_{block_id}_relu")(x)
 
 
-def preprocess_input(x, data_format=None):
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-preprocess_input.__doc__ = imagenet_utils.PREPROCESS_INPUT_DOC.format(model="MobileNet", mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("MobileNet", "tf")

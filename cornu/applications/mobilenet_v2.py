@@ -130,13 +130,4 @@ def inverted_res_block(inputs, filters, alpha, stride, expansion, block_id):
     return x
 
 
-def preprocess_input(x, data_format=None):
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-preprocess_input.__doc__ = imagenet_utils.PREPROCESS_INPUT_DOC.format(model="MobileNetV2", mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("MobileNetV2", "tf")

@@ -229,19 +229,4 @@ MobileNetV3Large.__doc__ = ("MobileNetV3Large (5,507,432 parameters with the cla
                             + "\n" + _ARGS_DOC)
 
 
-def preprocess_input(x, data_format=None):
-    """The identity: MobileNetV3 models rescale their [0, 255] inputs themselves.
-
-    Args:
-        x: a float NumPy array or tensor.
-        data_format: unused (kept for API compatibility).
-
-    Returns:
-        ``x`` unchanged.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("MobileNetV3", None)

@@ -216,13 +216,4 @@ def NASNetLarge(input_shape=None, include_top=True, weights="imagenet", input_te
                   classifier_activation=classifier_activation, name=name)
 
 
-def preprocess_input(x, data_format=None):
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-preprocess_input.__doc__ = imagenet_utils.PREPROCESS_INPUT_DOC.format(model="NASNet", mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("NASNet", "tf")

@@ -131,13 +131,4 @@ ResNet101.__doc__ = _DOC.format(model="ResNet101", count="44,707,176")
 ResNet152.__doc__ = _DOC.format(model="ResNet152", count="60,419,944")
 
 
-def preprocess_input(x, data_format=None):
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
-
-
-preprocess_input.__doc__ = imagenet_utils.PREPROCESS_INPUT_DOC.format(model="ResNet", mode="caffe")
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("ResNet", "caffe")

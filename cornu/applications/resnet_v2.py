@@ -69,13 +69,4 @@ ResNet101V2.__doc__ = _DOC.format(model="ResNet101V2", count="44,675,560")
 ResNet152V2.__doc__ = _DOC.format(model="ResNet152V2", count="60,380,648")
 
 
-def preprocess_input(x, data_format=None):
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-preprocess_input.__doc__ = imagenet_utils.PREPROCESS_INPUT_DOC.format(model="ResNetV2", mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """See ``cornu.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.model_functions("ResNetV2", "tf")
