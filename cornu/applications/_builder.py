@@ -8,6 +8,25 @@ from cornu.models import Functional
 from cornu.utils import get_file
 
 
+def channel_axis(channels_last=-1):
+    """The channel axis of image tensors: 1 for ``channels_first``, else ``channels_last``.
+
+    Keras's architectures write either ``3`` or ``-1`` into their layer configs;
+    each model passes the one its Keras original uses.
+    """
+    return 1 if backend.image_data_format() == "channels_first" else channels_last
+
+
+def make_divisible(v, divisor=8, min_value=None):
+    """Round ``v`` to a multiple of ``divisor``, never more than 10% below ``v`` (MobileNet widths)."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+
+
 def check_args(weights, include_top, classes, classifier_activation=None):
     """Keras's validation of ``weights`` / ``classes``."""
     if not (weights in {"imagenet", None} or (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights))):

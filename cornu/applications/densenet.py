@@ -10,12 +10,8 @@ _HASHES = {  # (with classifier, without)
 }
 
 
-def _axis():
-    return 3 if backend.image_data_format() == "channels_last" else 1
-
-
 def _bn(x, name):
-    return layers.BatchNormalization(axis=_axis(), epsilon=1.001e-5, name=name)(x)
+    return layers.BatchNormalization(axis=_builder.channel_axis(3), epsilon=1.001e-5, name=name)(x)
 
 
 def conv_block(x, growth_rate, name):
@@ -26,7 +22,7 @@ def conv_block(x, growth_rate, name):
     x1 = _bn(x1, name + "_1_bn")
     x1 = layers.Activation("relu", name=name + "_1_relu")(x1)
     x1 = layers.Conv2D(growth_rate, 3, padding="same", use_bias=False, name=name + "_2_conv")(x1)
-    return layers.Concatenate(axis=_axis(), name=name + "_concat")([x, x1])
+    return layers.Concatenate(axis=_builder.channel_axis(3), name=name + "_concat")([x, x1])
 
 
 def dense_block(x, blocks, name):
@@ -40,7 +36,7 @@ def transition_block(x, reduction, name):
     """BN-ReLU-1x1 (channels x reduction) then 2x2 average pooling."""
     x = _bn(x, name + "_bn")
     x = layers.Activation("relu", name=name + "_relu")(x)
-    x = layers.Conv2D(int(x.shape[_axis()] * reduction), 1, use_bias=False, name=name + "_conv")(x)
+    x = layers.Conv2D(int(x.shape[_builder.channel_axis(3)] * reduction), 1, use_bias=False, name=name + "_conv")(x)
     return layers.AveragePooling2D(2, strides=2, name=name + "_pool")(x)
 
 

@@ -12,10 +12,6 @@ _FILES = {
 }
 
 
-def _axis():
-    return 1 if backend.image_data_format() == "channels_first" else 3
-
-
 class CustomScaleLayer(Layer):
     """``inputs[0] + inputs[1] * scale``: the scaled residual of an Inception-ResNet block.
 
@@ -52,7 +48,7 @@ def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="re
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=use_bias, name=name)(x)
     if not use_bias:
         bn_name = None if name is None else f"{name}_bn"
-        x = layers.BatchNormalization(axis=_axis(), scale=False, name=bn_name)(x)
+        x = layers.BatchNormalization(axis=_builder.channel_axis(3), scale=False, name=bn_name)(x)
     if activation is not None:
         ac_name = None if name is None else f"{name}_ac"
         x = layers.Activation(activation, name=ac_name)(x)
@@ -86,8 +82,8 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
         raise ValueError('Unknown Inception-ResNet block type. Expects "block35", "block17" or "block8", '
                          f"but got: {block_type}")
     block_name = f"{block_type}_{block_idx}"
-    mixed = layers.Concatenate(axis=_axis(), name=f"{block_name}_mixed")(branches)
-    up = conv2d_bn(mixed, x.shape[_axis()], 1, activation=None, use_bias=True, name=f"{block_name}_conv")
+    mixed = layers.Concatenate(axis=_builder.channel_axis(3), name=f"{block_name}_mixed")(branches)
+    up = conv2d_bn(mixed, x.shape[_builder.channel_axis(3)], 1, activation=None, use_bias=True, name=f"{block_name}_conv")
     x = CustomScaleLayer(scale)([x, up])
     if activation is not None:
         x = layers.Activation(activation, name=f"{block_name}_ac")(x)
@@ -117,7 +113,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
         input_shape, default_size=299, min_size=75, data_format=backend.image_data_format(),
         require_flatten=include_top, weights=weights)
     img_input = _builder.make_input(input_tensor, input_shape)
-    axis = _axis()
+    axis = _builder.channel_axis(3)
 
     # stem: 35 x 35 x 192
     x = conv2d_bn(img_input, 32, 3, strides=2, padding="valid")

@@ -9,17 +9,13 @@ _FILES = {
 }
 
 
-def _axis():
-    return 1 if backend.image_data_format() == "channels_first" else 3
-
-
 def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name=None):
     """Convolution (no bias) + BatchNormalization (no scale) + ReLU."""
     bn_name = None if name is None else name + "_bn"
     conv_name = None if name is None else name + "_conv"
     x = layers.Conv2D(filters, (num_row, num_col), strides=strides, padding=padding, use_bias=False,
                       name=conv_name)(x)
-    x = layers.BatchNormalization(axis=_axis(), scale=False, name=bn_name)(x)
+    x = layers.BatchNormalization(axis=_builder.channel_axis(3), scale=False, name=bn_name)(x)
     return layers.Activation("relu", name=name)(x)
 
 
@@ -40,7 +36,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         input_shape, default_size=299, min_size=75, data_format=backend.image_data_format(),
         require_flatten=include_top, weights=weights)
     img_input = _builder.make_input(input_tensor, input_shape)
-    axis = _axis()
+    axis = _builder.channel_axis(3)
 
     x = conv2d_bn(img_input, 32, 3, 3, strides=(2, 2), padding="valid")
     x = conv2d_bn(x, 32, 3, 3, padding="valid")

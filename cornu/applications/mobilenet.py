@@ -75,7 +75,7 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
 
 def depthwise_conv_block(inputs, pointwise_filters, alpha, depth_multiplier=1, stride=1, block_id=1):
     """Depthwise 3x3 (+BN, ReLU6) then pointwise 1x1 (+BN, ReLU6)."""
-    axis = 1 if backend.image_data_format() == "channels_first" else -1
+    axis = _builder.channel_axis()
     pointwise_filters = int(pointwise_filters * alpha)
     x = inputs
     if stride != 1:

@@ -13,16 +13,6 @@ _BLOCKS = [(16, 1, 1), (24, 2, 6), (24, 1, 6), (32, 2, 6), (32, 1, 6), (32, 1, 6
            (320, 1, 6)]
 
 
-def make_divisible(v, divisor, min_value=None):
-    """Round ``v`` to a multiple of ``divisor`` without going more than 10% below it."""
-    if min_value is None:
-        min_value = divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
 def _rows_from_args(input_shape, input_tensor, weights):
     """The (rows, cols) the model is built for, following Keras's rules."""
     fmt = backend.image_data_format()
@@ -77,13 +67,13 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     img_input = _builder.make_input(input_tensor, input_shape)
     axis = 1 if fmt == "channels_first" else -1
 
-    first = make_divisible(32 * alpha, 8)
+    first = _builder.make_divisible(32 * alpha, 8)
     x = layers.Conv2D(first, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="Conv1")(img_input)
     x = layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999, name="bn_Conv1")(x)
     x = layers.ReLU(6.0, name="Conv1_relu")(x)
     for block_id, (filters, stride, expansion) in enumerate(_BLOCKS):
         x = inverted_res_block(x, filters, alpha, stride, expansion, block_id)
-    last = make_divisible(1280 * alpha, 8) if alpha > 1.0 else 1280
+    last = _builder.make_divisible(1280 * alpha, 8) if alpha > 1.0 else 1280
     x = layers.Conv2D(last, kernel_size=1, use_bias=False, name="Conv_1")(x)
     x = layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999, name="Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
@@ -104,9 +94,9 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
 
 def inverted_res_block(inputs, filters, alpha, stride, expansion, block_id):
     """Expand (1x1) -> depthwise 3x3 -> linear project (1x1), residual when shapes allow."""
-    axis = 1 if backend.image_data_format() == "channels_first" else -1
+    axis = _builder.channel_axis()
     in_channels = inputs.shape[axis]
-    pointwise_filters = make_divisible(int(filters * alpha), 8)
+    pointwise_filters = _builder.make_divisible(int(filters * alpha), 8)
     x = inputs
     prefix = f"block_{block_id}_"
     if block_id:

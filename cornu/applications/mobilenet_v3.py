@@ -34,22 +34,8 @@ _LARGE = [(1, 16, 3, 1, False, "relu"), (4, 24, 3, 2, False, "relu"), (3, 24, 3,
           (6, 160, None, 2, True, None), (6, 160, None, 1, True, None), (6, 160, None, 1, True, None)]
 
 
-def _depth(v, divisor=8, min_value=None):
-    """Round ``v`` to a multiple of ``divisor``, never more than 10% below ``v``."""
-    if min_value is None:
-        min_value = divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
-def _axis():
-    return 1 if backend.image_data_format() == "channels_first" else -1
-
-
 def _bn(x, name):
-    return layers.BatchNormalization(axis=_axis(), epsilon=1e-3, momentum=0.999, name=name)(x)
+    return layers.BatchNormalization(axis=_builder.channel_axis(), epsilon=1e-3, momentum=0.999, name=name)(x)
 
 
 def _activate(x, activation):
@@ -66,7 +52,7 @@ def _hard_sigmoid(x):
 
 def _se_block(inputs, filters, se_ratio, prefix):
     x = layers.GlobalAveragePooling2D(keepdims=True, name=f"{prefix}squeeze_excite_avg_pool")(inputs)
-    x = layers.Conv2D(_depth(filters * se_ratio), kernel_size=1, padding="same",
+    x = layers.Conv2D(_builder.make_divisible(filters * se_ratio), kernel_size=1, padding="same",
                       name=f"{prefix}squeeze_excite_conv")(x)
     x = layers.ReLU(name=f"{prefix}squeeze_excite_relu")(x)
     x = layers.Conv2D(filters, kernel_size=1, padding="same", name=f"{prefix}squeeze_excite_conv_1")(x)
@@ -77,11 +63,11 @@ def _se_block(inputs, filters, se_ratio, prefix):
 def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, activation, block_id):
     """Expand (1x1) -> depthwise -> optional squeeze-excite -> linear project (1x1) [+ skip]."""
     shortcut = x
-    in_filters = x.shape[_axis()]
+    in_filters = x.shape[_builder.channel_axis()]
     prefix = "expanded_conv_"
     if block_id:
         prefix = f"expanded_conv_{block_id}_"
-        x = layers.Conv2D(_depth(in_filters * expansion), kernel_size=1, padding="same", use_bias=False,
+        x = layers.Conv2D(_builder.make_divisible(in_filters * expansion), kernel_size=1, padding="same", use_bias=False,
                           name=f"{prefix}expand")(x)
         x = _bn(x, f"{prefix}expand_bn")
         x = _activate(x, activation)
@@ -93,7 +79,7 @@ def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, ac
     x = _bn(x, f"{prefix}depthwise_bn")
     x = _activate(x, activation)
     if se_ratio:
-        x = _se_block(x, _depth(in_filters * expansion), se_ratio, prefix)
+        x = _se_block(x, _builder.make_divisible(in_filters * expansion), se_ratio, prefix)
     x = layers.Conv2D(filters, kernel_size=1, padding="same", use_bias=False, name=f"{prefix}project")(x)
     x = _bn(x, f"{prefix}project_bn")
     if stride == 1 and in_filters == filters:
@@ -152,11 +138,11 @@ def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="
     x = _bn(x, "conv_bn")
     x = _activate(x, activation)
     for block_id, (expansion, filters, k, stride, se, act) in enumerate(blocks):
-        x = _inverted_res_block(x, expansion, _depth(filters * alpha), kernel if k is None else k, stride,
+        x = _inverted_res_block(x, expansion, _builder.make_divisible(filters * alpha), kernel if k is None else k, stride,
                                 se_ratio if se else None, act or activation, block_id)
-    last_conv_ch = _depth(x.shape[_axis()] * 6)
+    last_conv_ch = _builder.make_divisible(x.shape[_builder.channel_axis()] * 6)
     if alpha > 1.0:
-        last_point_ch = _depth(last_point_ch * alpha)
+        last_point_ch = _builder.make_divisible(last_point_ch * alpha)
     x = layers.Conv2D(last_conv_ch, kernel_size=1, padding="same", use_bias=False, name="conv_1")(x)
     x = _bn(x, "conv_1_bn")
     x = _activate(x, activation)

@@ -13,10 +13,6 @@ WEIGHTS_HASHES = {
 }
 
 
-def _bn_axis():
-    return 3 if backend.image_data_format() == "channels_last" else 1
-
-
 def ResNet(stack_fn, preact, use_bias, name="resnet", include_top=True, weights="imagenet",
            input_tensor=None, input_shape=None, pooling=None, classes=1000,
            classifier_activation="softmax", weights_name=None):
@@ -27,7 +23,7 @@ def ResNet(stack_fn, preact, use_bias, name="resnet", include_top=True, weights=
         input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
         require_flatten=include_top, weights=weights)
     img_input = _builder.make_input(input_tensor, input_shape)
-    axis = _bn_axis()
+    axis = _builder.channel_axis(3)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
     if not preact:
@@ -51,7 +47,7 @@ def ResNet(stack_fn, preact, use_bias, name="resnet", include_top=True, weights=
 
 def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):
     """Bottleneck block (1x1, kxk, 1x1 with 4x expansion), post-activation."""
-    axis = _bn_axis()
+    axis = _builder.channel_axis(3)
     if conv_shortcut:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=name + "_0_conv")(x)
         shortcut = layers.BatchNormalization(axis=axis, epsilon=1.001e-5, name=name + "_0_bn")(shortcut)

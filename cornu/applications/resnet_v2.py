@@ -1,13 +1,13 @@
 """ResNet50V2, ResNet101V2, ResNet152V2 (He et al., "Identity Mappings in Deep
 Residual Networks", ECCV 2016): pre-activation residual networks."""
 from cornu import layers
-from cornu.applications import imagenet_utils
-from cornu.applications.resnet import _DOC, ResNet, _bn_axis
+from cornu.applications import _builder, imagenet_utils
+from cornu.applications.resnet import _DOC, ResNet
 
 
 def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=None):
     """Pre-activation bottleneck block; the stride sits on the 3x3 convolution."""
-    axis = _bn_axis()
+    axis = _builder.channel_axis(3)
     preact = layers.BatchNormalization(axis=axis, epsilon=1.001e-5, name=name + "_preact_bn")(x)
     preact = layers.Activation("relu", name=name + "_preact_relu")(preact)
     if conv_shortcut:

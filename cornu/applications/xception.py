@@ -10,7 +10,7 @@ _FILES = {
 
 
 def _sep(x, filters, name, act_first=True):
-    axis = 1 if backend.image_data_format() == "channels_first" else -1
+    axis = _builder.channel_axis()
     if act_first:
         x = layers.Activation("relu", name=name + "_act")(x)
     x = layers.SeparableConv2D(filters, (3, 3), padding="same", use_bias=False, name=name)(x)
@@ -21,7 +21,7 @@ def _sep(x, filters, name, act_first=True):
 
 
 def _projection(x, filters):
-    axis = 1 if backend.image_data_format() == "channels_first" else -1
+    axis = _builder.channel_axis()
     r = layers.Conv2D(filters, (1, 1), strides=(2, 2), padding="same", use_bias=False)(x)
     return layers.BatchNormalization(axis=axis)(r)
 
@@ -38,7 +38,7 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
         input_shape, default_size=299, min_size=71, data_format=backend.image_data_format(),
         require_flatten=include_top, weights=weights)
     img_input = _builder.make_input(input_tensor, input_shape)
-    axis = 1 if backend.image_data_format() == "channels_first" else -1
+    axis = _builder.channel_axis()
 
     x = layers.Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(img_input)
     x = layers.BatchNormalization(axis=axis, name="block1_conv1_bn")(x)

@@ -6,7 +6,7 @@ import pytest
 
 import cornu
 from cornu import layers, ops
-from cornu.applications import convnext, inception_resnet_v2, mobilenet_v3, nasnet
+from cornu.applications import _builder, convnext, inception_resnet_v2, mobilenet_v3, nasnet
 from cornu.serialization import deserialize_keras_object, serialize_keras_object
 
 # Keras 3.15's serialize_keras_object output for these layers (printed with real Keras).
@@ -90,7 +90,7 @@ def test_preprocess_and_decode():
 
 
 def test_block_helpers():
-    assert [mobilenet_v3._depth(v) for v in (3, 8 * 0.25, 16 * 0.75, 72 * 0.75, 1280 * 1.25)] == [8, 8, 16, 56, 1600]
+    assert [_builder.make_divisible(v) for v in (3, 8 * 0.25, 16 * 0.75, 72 * 0.75, 1280 * 1.25)] == [8, 8, 16, 56, 1600]
     x = cornu.Input((8, 8, 16))
     y = mobilenet_v3._hard_sigmoid(x)
     model = cornu.Model(x, y)
