@@ -15,6 +15,7 @@ import inspect
 
 import numpy as np
 
+from cornu.saving.config_walk import rewrite_objects
 from cornu.saving.legacy_functions import keras2_activations
 
 _DIM_ORDERING = {"tf": "channels_last", "th": "channels_first", "default": "channels_last"}
@@ -177,24 +178,18 @@ def _shift_nested_model_nodes(inner):
             inner[key] = {k: shift(r) for k, r in refs.items()}
 
 
-def drop_unknown_none_arguments(config, depth=0):
+def drop_unknown_none_arguments(config):
     """Drop ``key: null`` entries a cornu class does not accept (newer Keras arguments left at their
     default, such as ``quantization_config`` or an initializer's ``input_axes``); recursive."""
-    if depth > 200:
-        return config
-    if isinstance(config, list):
-        return [drop_unknown_none_arguments(c, depth + 1) for c in config]
-    if not isinstance(config, dict):
-        return config
-    out = {k: drop_unknown_none_arguments(v, depth + 1) for k, v in config.items()}
-    inner = out.get("config")
-    class_name = out.get("class_name")
-    if isinstance(class_name, str) and isinstance(inner, dict):
-        cls = _builtin_class(out.get("module"), class_name)
-        accepted = _accepted_args(cls) if cls is not None else None
-        if accepted is not None:
-            out["config"] = {k: v for k, v in inner.items() if v is not None or k in accepted}
-    return out
+    return rewrite_objects(config, _drop_unknown_nones)
+
+
+def _drop_unknown_nones(entry):
+    cls = _builtin_class(entry.get("module"), entry["class_name"])
+    accepted = _accepted_args(cls) if cls is not None else None
+    if accepted is not None:
+        entry["config"] = {k: v for k, v in entry["config"].items() if v is not None or k in accepted}
+    return entry
 
 
 def _builtin_class(module, class_name):

@@ -405,7 +405,7 @@ def _regroup_v2_slots(names, values):
             continue
         if len(parts) < 2:
             return None
-        key, slot = "/".join(parts[1:-1]) or parts[0], parts[-1]
+        key = "/".join(parts[1:-1]) or parts[0]
         if key not in slots:
             slots[key] = []
             order.append(key)

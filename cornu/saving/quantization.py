@@ -13,6 +13,7 @@ layer is refused with an error naming it.
 """
 import re
 
+from cornu.saving.config_walk import rewrite_objects
 from cornu.saving.errors import LoadError
 
 _QUANTIZED_NAME = re.compile(r"^(int8|int4|float8|gptq|awq)(_from_|/|$)")
@@ -46,27 +47,22 @@ def _refuse(entry, config, mode):
         "`model.quantize(...)` (or re-create it in float and load float weights), then load that file.")
 
 
-def drop_float_quantization_configs(config, depth=0):
+def drop_float_quantization_configs(config):
     """Refuse quantized layers (``LoadError`` naming the layer); drop ``quantization_config`` from float
     layers (returns a new structure; recursive)."""
-    if depth > 200:
-        return config
-    if isinstance(config, list):
-        return [drop_float_quantization_configs(c, depth + 1) for c in config]
-    if not isinstance(config, dict):
-        return config
-    out = {k: drop_float_quantization_configs(v, depth + 1) for k, v in config.items()}
-    inner = out.get("config")
-    if isinstance(out.get("class_name"), str) and isinstance(inner, dict) and "quantization_config" in inner:
-        mode = _quantization_mode(inner.get("dtype"))
+    return rewrite_objects(config, _check_quantization)
+
+
+def _check_quantization(entry):
+    inner = entry["config"]
+    mode = _quantization_mode(inner.get("dtype"))
+    if "quantization_config" in inner:
         if mode is not None:
-            _refuse(out, inner, mode)
-        out["config"] = {k: v for k, v in inner.items() if k != "quantization_config"}
-    elif isinstance(out.get("class_name"), str) and isinstance(inner, dict):
-        mode = _quantization_mode(inner.get("dtype"))
-        if mode is not None and out.get("class_name") not in ("DTypePolicy", "Policy"):
-            _refuse(out, inner, mode)
-    return out
+            _refuse(entry, inner, mode)
+        entry["config"] = {k: v for k, v in inner.items() if k != "quantization_config"}
+    elif mode is not None and entry["class_name"] not in ("DTypePolicy", "Policy"):
+        _refuse(entry, inner, mode)
+    return entry
 
 
 __all__ = ["drop_float_quantization_configs"]
