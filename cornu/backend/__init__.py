@@ -26,9 +26,9 @@ from cornu.backend.config import (  # noqa: F401
 
 if backend() == "torch":
     from cornu.backend.torch import *  # noqa: F401,F403
-    from cornu.backend.torch import math, nn, numpy, random  # noqa: F401
+    from cornu.backend.torch import linalg, math, nn, numpy, random  # noqa: F401
     from cornu.backend.torch import IS_STATELESS, SUPPORTS_JIT, BackendLayer, Variable  # noqa: F401
 elif backend() == "jax":
     from cornu.backend.jax import *  # noqa: F401,F403
-    from cornu.backend.jax import math, nn, numpy, random  # noqa: F401
+    from cornu.backend.jax import linalg, math, nn, numpy, random  # noqa: F401
     from cornu.backend.jax import IS_STATELESS, SUPPORTS_JIT, BackendLayer, Variable  # noqa: F401

@@ -16,7 +16,7 @@ CORE = (
 )
 
 NUMPY = (
-    "add", "subtract", "multiply", "true_divide", "divide", "floor_divide", "mod", "power",
+    "add", "subtract", "multiply", "true_divide", "divide", "divide_no_nan", "floor_divide", "mod", "power",
     "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
     "logical_and", "logical_or", "logical_xor", "logical_not", "negative", "absolute", "abs",
     "square", "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "logaddexp", "sign",
@@ -57,4 +57,16 @@ RANDOM = (
     "categorical", "gamma", "binomial", "beta", "set_global_seed",
 )
 
-SUBMODULES = {"numpy": NUMPY, "nn": NN, "math": MATH, "random": RANDOM}
+# NumPy ops beyond the core set, by the engine module that implements them
+# (numpy_elementwise.py, numpy_arrays.py; both re-exported by the engine's numpy).
+NUMPY_ELEMENTWISE = (
+)
+
+NUMPY_ARRAYS = (
+)
+
+LINALG = (
+)
+
+SUBMODULES = {"numpy": NUMPY + NUMPY_ELEMENTWISE + NUMPY_ARRAYS, "nn": NN, "math": MATH, "random": RANDOM,
+              "linalg": LINALG}

@@ -5,8 +5,10 @@ where it records a node of the functional graph.
 """
 from cornu.backend.common import keras_tensor as _keras_tensor
 from cornu.ops import core, math, nn, numpy  # noqa: F401
-from cornu.ops import image  # noqa: F401
+from cornu.ops import einops, image, linalg  # noqa: F401
 from cornu.ops.core import *  # noqa: F401,F403
+from cornu.ops.einops import *  # noqa: F401,F403
+from cornu.ops.linalg import *  # noqa: F401,F403
 from cornu.ops.math import *  # noqa: F401,F403
 from cornu.ops.nn import *  # noqa: F401,F403
 from cornu.ops.numpy import *  # noqa: F401,F403

@@ -62,5 +62,6 @@ def test_public_ops_cover_the_contract():
     from cornu import ops
     from cornu.backend import contract
 
-    for names in (contract.NUMPY, contract.NN, contract.MATH):
+    for names in (contract.NUMPY, contract.NUMPY_ELEMENTWISE, contract.NUMPY_ARRAYS, contract.NN, contract.MATH,
+                  contract.LINALG):
         assert [n for n in names if not hasattr(ops, n)] == []

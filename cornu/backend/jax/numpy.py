@@ -41,6 +41,16 @@ def true_divide(x1, x2):
 divide = true_divide
 
 
+def divide_no_nan(x1, x2):
+    """``x1 / x2`` with 0 wherever ``x2 == 0`` (no NaN or inf, and safe gradients)."""
+    a, b = _arg(x1), _arg(x2)
+    if not builtins.any(isinstance(v, float) or (hasattr(v, "dtype") and jnp.issubdtype(v.dtype, jnp.inexact))
+                        for v in (a, b)):
+        a, b = _float(a), _float(b)
+    zero = jnp.equal(b, 0)
+    return jnp.where(zero, 0, jnp.true_divide(a, jnp.where(zero, 1, b)))
+
+
 def floor_divide(x1, x2): return jnp.floor_divide(_arg(x1), _arg(x2))
 def mod(x1, x2): return jnp.mod(_arg(x1), _arg(x2))
 def power(x1, x2): return jnp.power(_arg(x1), _arg(x2))
@@ -341,3 +351,6 @@ conj = conjugate
 
 def array(x, dtype=None): return convert_to_tensor(x, dtype=dtype)
 
+# NumPy ops beyond the core set (same namespace).
+from cornu.backend.jax.numpy_elementwise import *  # noqa: E402,F401,F403
+from cornu.backend.jax.numpy_arrays import *  # noqa: E402,F401,F403

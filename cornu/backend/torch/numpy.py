@@ -99,6 +99,15 @@ def true_divide(x1, x2):
 divide = true_divide
 
 
+def divide_no_nan(x1, x2):
+    """``x1 / x2`` with 0 wherever ``x2 == 0`` (no NaN or inf, and safe gradients)."""
+    a, b = _pair(x1, x2)
+    if not a.is_floating_point() and not b.is_floating_point():
+        a, b = cast(a, config.floatx()), cast(b, config.floatx())
+    zero = b == 0
+    return torch.where(zero, 0.0, torch.true_divide(a, torch.where(zero, 1.0, b)))
+
+
 def floor_divide(x1, x2): a, b = _pair(x1, x2); return torch.floor_divide(a, b)
 def mod(x1, x2): a, b = _pair(x1, x2); return torch.remainder(a, b)
 def power(x1, x2): a, b = _pair(x1, x2); return torch.pow(a, b)
@@ -529,3 +538,7 @@ def take_along_axis(x, indices, axis=None):
 
 # Statistics, element-wise extras and constructors live in numpy_extra.py (same namespace).
 from cornu.backend.torch.numpy_extra import *  # noqa: E402,F401,F403
+
+# NumPy ops beyond the core set (same namespace).
+from cornu.backend.torch.numpy_elementwise import *  # noqa: E402,F401,F403
+from cornu.backend.torch.numpy_arrays import *  # noqa: E402,F401,F403

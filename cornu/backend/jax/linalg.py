@@ -1,0 +1,3 @@
+"""Jax engine: linear algebra ops (``cornu.ops.linalg``)."""
+
+__all__ = []

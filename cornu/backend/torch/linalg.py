@@ -1,0 +1,3 @@
+"""Torch engine: linear algebra ops (``cornu.ops.linalg``)."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""``rearrange``: einops-style axis rearrangement (``cornu.ops.rearrange``)."""
+
+__all__ = []
