@@ -11,7 +11,7 @@ CORE = (
     "scan", "scatter", "scatter_update", "shape", "slice", "slice_update", "stop_gradient",
     "unstack", "vectorized_map", "while_loop",
     "compute_gradients", "make_step_function", "fused_optimizer_update",
-    "fused_batch_norm", "fused_group_norm", "host_to_device", "take_rows",
+    "fused_batch_norm", "fused_dense", "fused_group_norm", "host_to_device", "take_rows",
     "numpy", "nn", "math", "random",
 )
 

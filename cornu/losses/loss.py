@@ -133,9 +133,7 @@ def _divide_no_nan(numerator, denominator):
     """``numerator / denominator``, and ``0`` where the denominator is ``0``."""
     if isinstance(denominator, numbers.Number):
         return numerator / denominator if denominator else numerator * 0.0
-    is_zero = ops.equal(denominator, 0)
-    safe = ops.where(is_zero, 1.0, denominator)
-    return ops.where(is_zero, 0.0, ops.divide(numerator, safe))
+    return ops.divide_no_nan(numerator, denominator)
 
 
 def apply_mask(sample_weight, mask, dtype=None, reduction="sum_over_batch_size"):

@@ -37,13 +37,8 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 
 
 def divide_no_nan(x, y):
-    """``x / y`` with 0 wherever ``y == 0``."""
-    x = ops.convert_to_tensor(x)
-    y = ops.convert_to_tensor(y)
-    zero = ops.equal(y, 0)
-    safe = ops.where(zero, ops.ones_like(y), y)
-    quotient = ops.divide(x, safe)
-    return ops.where(zero, ops.zeros_like(quotient), quotient)
+    """``x / y`` with 0 wherever ``y == 0`` (``ops.divide_no_nan``)."""
+    return ops.divide_no_nan(x, y)
 
 
 def get_mask(x):

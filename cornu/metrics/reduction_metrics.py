@@ -57,17 +57,22 @@ class Mean(Metric):
 
     def update_state(self, values, sample_weight=None):
         """Accumulate the weighted per-sample values and their weights."""
+        if isinstance(sample_weight, (int, float)) and not isinstance(sample_weight, bool) \
+                and len(ops.shape(values)) == 0:
+            # One scalar with one number as its weight (the loss tracker's case, once per step).
+            values = ops.cast(values, self.dtype)
+            self.total.assign(self.total.value + values * sample_weight)
+            self.count.assign(self.count.value + sample_weight)
+            return
         values, sample_weight = reduce_to_samplewise_values(
             values, sample_weight, ops.mean, self.dtype
         )
         self.total.assign(self.total.value + ops.sum(values))
         if sample_weight is not None:
-            num_samples = ops.sum(sample_weight)
-        elif len(values.shape) >= 1:
-            num_samples = values.shape[0]
+            num_samples = ops.cast(ops.sum(sample_weight), self.dtype)
         else:
-            num_samples = 1
-        self.count.assign(self.count.value + ops.cast(num_samples, self.dtype))
+            num_samples = values.shape[0] if len(values.shape) >= 1 else 1  # a Python int
+        self.count.assign(self.count.value + num_samples)
 
     def result(self):
         return divide_no_nan(self.total.value, ops.cast(self.count.value, self.dtype))

@@ -34,6 +34,7 @@ from cornu.backend.jax.trainer import (  # noqa: F401
     SUPPORTS_JIT,
     compute_gradients,
     fused_batch_norm,
+    fused_dense,
     fused_group_norm,
     fused_optimizer_update,
     make_step_function,

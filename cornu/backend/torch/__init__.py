@@ -29,6 +29,7 @@ from cornu.backend.torch.core import (  # noqa: F401
     vectorized_map,
     while_loop,
 )
+from cornu.backend.torch.dense import fused_dense  # noqa: F401
 from cornu.backend.torch.layer import BackendLayer  # noqa: F401
 from cornu.backend.torch.normalization import fused_batch_norm, fused_group_norm  # noqa: F401
 from cornu.backend.torch.optimizer_updates import fused_optimizer_update  # noqa: F401

@@ -1,4 +1,6 @@
 """Torch engine: random ops.  ``seed`` is ``None``, an int, or a SeedGenerator."""
+import threading
+
 import torch
 
 from cornu.backend import config
@@ -16,8 +18,7 @@ def draw_seed(seed):
         state = getattr(getattr(seed, "state", None), "value", None)
         if torch.is_tensor(state) and state.device.type == "cpu" and not in_stateless_scope():
             s0, s1 = state.tolist()  # SeedGenerator.next(), without the op machinery
-            with torch.no_grad():
-                state[1] += 1
+            state.add_(_counter_step(state.dtype))  # an integer variable: no autograd involved
             return (s0 * 1_000_003 + s1) % (2**63 - 1)
         with device_scope("cpu"):
             state = seed.next()
@@ -26,6 +27,27 @@ def draw_seed(seed):
     if isinstance(seed, int):
         return seed
     raise ValueError(f"`seed` must be None, an int or a SeedGenerator. Received: seed={seed!r}")
+
+
+_COUNTER_STEPS = {}
+
+
+def _counter_step(dtype):
+    """The ``[0, 1]`` increment of a seed state, one CPU tensor per dtype."""
+    step = _COUNTER_STEPS.get(dtype)
+    if step is None:
+        step = _COUNTER_STEPS[dtype] = torch.tensor([0, 1], dtype=dtype)
+    return step
+
+
+class _Generators(threading.local):
+    """One reusable ``torch.Generator`` per device and thread, reseeded for each draw."""
+
+    def __init__(self):
+        self.by_device = {}
+
+
+_generators = _Generators()
 
 
 def _generator(seed):
@@ -38,7 +60,9 @@ def _generator(seed):
         # numbers forever; torch's default CUDA generator is graph-aware (each
         # replay draws new numbers) and is seeded by `set_random_seed`.
         return None
-    gen = torch.Generator(device=device)
+    gen = _generators.by_device.get(device)
+    if gen is None:
+        gen = _generators.by_device[device] = torch.Generator(device=device)
     gen.manual_seed(seed)
     return gen
 
@@ -82,7 +106,8 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     shape = tuple(inputs.shape) if noise_shape is None else tuple(
         inputs.shape[i] if d is None else d for i, d in enumerate(noise_shape))
     gen = _generator(seed)
-    keep = torch.rand(shape, generator=gen, device=inputs.device) >= rate
+    # The mask is drawn straight into booleans (one pass, a byte per entry).
+    keep = torch.empty(shape, dtype=torch.bool, device=inputs.device).bernoulli_(1.0 - rate, generator=gen)
     return torch.where(keep, inputs, 0.0) / (1.0 - rate)  # = where(keep, x / (1 - rate), 0), one pass less
 
 

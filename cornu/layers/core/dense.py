@@ -1,5 +1,5 @@
 """``Dense``: ``activation(inputs @ kernel + bias)``."""
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import activations, backend, constraints, initializers, ops, regularizers
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 
@@ -58,9 +58,14 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs, training=None):
-        x = ops.matmul(inputs, self.kernel)  # (..., input_dim) @ (input_dim, units) -> (..., units)
+        x = None
         if self.bias is not None:
-            x = ops.add(x, self.bias)
+            # One kernel for the product and the bias where the engine has it (torch's addmm).
+            x = backend.fused_dense(inputs, self.kernel, self.bias)
+        if x is None:
+            x = ops.matmul(inputs, self.kernel)  # (..., input_dim) @ (input_dim, units) -> (..., units)
+            if self.bias is not None:
+                x = ops.add(x, self.bias)
         return self.activation(x) if self.activation is not None else x
 
     def compute_output_shape(self, input_shape):
