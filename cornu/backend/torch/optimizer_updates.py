@@ -33,7 +33,7 @@ def fused_optimizer_update(kind, variables, grads, slots, hyper):
     dtype, device = params[0].dtype, params[0].device
     if not dtype.is_floating_point or any(p.dtype != dtype or p.device != device for p in params):
         return False
-    grads = [torch.as_tensor(g).to(dtype) for g in grads]
+    grads = [g if torch.is_tensor(g) and g.dtype == dtype else torch.as_tensor(g).to(dtype) for g in grads]
     if any(g.device != device or g.shape != p.shape for g, p in zip(grads, params)):
         return False
     slot_tensors = {name: [s.value for s in vs] for name, vs in slots.items()}
@@ -45,7 +45,7 @@ def fused_optimizer_update(kind, variables, grads, slots, hyper):
 def _scalar(x, dtype):
     x = x.value if hasattr(x, "value") and not torch.is_tensor(x) else x
     if torch.is_tensor(x):
-        return x.to(dtype)
+        return x if x.dtype == dtype else x.to(dtype)
     return x
 
 

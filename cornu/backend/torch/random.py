@@ -17,7 +17,7 @@ def draw_seed(seed):
         # waits for (or launches work on) an accelerator.
         state = getattr(getattr(seed, "state", None), "value", None)
         if torch.is_tensor(state) and state.device.type == "cpu" and not in_stateless_scope():
-            s0, s1 = state.tolist()  # SeedGenerator.next(), without the op machinery
+            s0, s1 = state.numpy().tolist()  # SeedGenerator.next(), without the op machinery
             state.add_(_counter_step(state.dtype))  # an integer variable: no autograd involved
             return (s0 * 1_000_003 + s1) % (2**63 - 1)
         with device_scope("cpu"):
