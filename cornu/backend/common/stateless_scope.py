@@ -7,15 +7,18 @@ engine: JAX jit traces the ordinary stateful layer code under a scope.
 """
 import threading
 
-_state = threading.local()
+class _State(threading.local):
+    """Per-thread stack of active scopes (a data thread never sees another thread's scope)."""
+
+    def __init__(self):
+        self.stack = []
+
+
+_state = _State()
 
 
 def _stack():
-    stack = getattr(_state, "stack", None)
-    if stack is None:
-        stack = []
-        _state.stack = stack
-    return stack
+    return _state.stack
 
 
 class StatelessScope:
@@ -75,13 +78,13 @@ class StatelessScope:
 
 def current_scope():
     """The innermost active ``StatelessScope``, or ``None``."""
-    stack = _stack()
+    stack = _state.stack
     return stack[-1] if stack else None
 
 
 def in_stateless_scope():
     """True while some ``StatelessScope`` is active."""
-    return bool(_stack())
+    return bool(_state.stack)
 
 
 class SymbolicScope:

@@ -139,12 +139,13 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         x = x.value
     if dtype is not None:
         dtype = to_torch_dtype(dtype)
-    if torch.is_tensor(x):
+    if isinstance(x, torch.Tensor):
         if dtype is not None and x.dtype != dtype:
             x = x.to(dtype)
-        device = get_device()
-        if x.device.type == "cpu" and device != "cpu":
-            x = x.to(device)
+        if x.is_cpu:
+            device = get_device()
+            if device != "cpu":
+                x = x.to(device)
         return x
     if isinstance(x, KerasTensor):
         raise ValueError(
