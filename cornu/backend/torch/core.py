@@ -135,18 +135,24 @@ def is_tensor(x):
 
 def convert_to_tensor(x, dtype=None, sparse=None):
     """Convert arrays, scalars, lists and variables to a torch tensor on the default device."""
-    if isinstance(x, Variable):
-        x = x.value
     if dtype is not None:
         dtype = to_torch_dtype(dtype)
-    if isinstance(x, torch.Tensor):
-        if dtype is not None and x.dtype != dtype:
-            x = x.to(dtype)
-        if x.is_cpu:
-            device = get_device()
-            if device != "cpu":
-                x = x.to(device)
-        return x
+    if not isinstance(x, torch.Tensor):
+        if isinstance(x, Variable):
+            x = x.value
+        else:
+            return _convert_other(x, dtype)
+    if dtype is not None and x.dtype != dtype:
+        x = x.to(dtype)
+    if x.is_cpu:
+        device = get_device()
+        if device != "cpu":
+            x = x.to(device)
+    return x
+
+
+def _convert_other(x, dtype):
+    """``convert_to_tensor`` for everything but tensors and variables (``dtype`` already torch's)."""
     if isinstance(x, KerasTensor):
         raise ValueError(
             "A symbolic KerasTensor cannot be converted to a torch tensor; it has no "
