@@ -12,6 +12,7 @@ CORE = (
     "unstack", "vectorized_map", "while_loop",
     "compute_gradients", "make_step_function", "fused_optimizer_update",
     "fused_batch_norm", "fused_dense", "fused_group_norm", "host_to_device", "take_rows",
+    "switch",
     "numpy", "nn", "math", "random",
 )
 
@@ -45,6 +46,8 @@ NN = (
     "layer_normalization", "rms_normalization",
     "rnn", "lstm", "gru", "dot_product_attention",
     "conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool",
+    "sparse_sigmoid", "threshold", "polar", "psnr", "adaptive_average_pool", "adaptive_max_pool",
+    "depth_to_space", "space_to_depth", "unfold", "fold", "ctc_loss", "ctc_decode",
 )
 
 MATH = (

@@ -191,3 +191,4 @@ from cornu.backend.jax.normalization import *  # noqa
 from cornu.backend.jax.rnn import *  # noqa
 from cornu.backend.jax.attention import *  # noqa
 from cornu.backend.jax.conv import *  # noqa
+from cornu.backend.jax.nn_extra import *  # noqa

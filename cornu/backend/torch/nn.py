@@ -212,3 +212,4 @@ from cornu.backend.torch.normalization import *  # noqa
 from cornu.backend.torch.rnn import *  # noqa
 from cornu.backend.torch.attention import *  # noqa
 from cornu.backend.torch.conv import *  # noqa
+from cornu.backend.torch.nn_extra import *  # noqa
