@@ -66,6 +66,11 @@ NUMPY_ELEMENTWISE = (
 )
 
 NUMPY_ARRAYS = (
+    "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin",
+    "nanpercentile", "nanprod", "nanquantile", "nanstd", "nansum", "nanvar", "percentile", "ptp",
+    "argpartition", "array_split", "hsplit", "vsplit", "dsplit", "dstack", "append", "diagonal",
+    "diagflat", "rot90", "fliplr", "flipud", "kron", "inner", "trapezoid", "correlate", "corrcoef",
+    "isin", "nonzero", "unravel_index", "slogdet", "vectorize",
 )
 
 LINALG = (
