@@ -53,6 +53,8 @@ NN = (
 MATH = (
     "top_k", "in_top_k", "logsumexp", "segment_sum", "segment_max", "erf", "erfinv", "rsqrt",
     "logdet", "qr", "extract_sequences",
+    "cdist", "erfc", "fft", "fft2", "ifft2", "rfft", "irfft", "stft", "istft", "segment_min", "segment_prod",
+    "view_as_complex", "view_as_real",
 )
 
 RANDOM = (
@@ -78,3 +80,5 @@ LINALG = (
 
 SUBMODULES = {"numpy": NUMPY + NUMPY_ELEMENTWISE + NUMPY_ARRAYS, "nn": NN, "math": MATH, "random": RANDOM,
               "linalg": LINALG}
+    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "lstsq", "lu_factor", "matrix_rank",
+    "norm", "pinv", "qr", "solve", "solve_triangular", "svd", "jvp",
