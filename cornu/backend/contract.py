@@ -76,9 +76,9 @@ NUMPY_ARRAYS = (
 )
 
 LINALG = (
+    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "lstsq", "lu_factor", "matrix_rank",
+    "norm", "pinv", "qr", "solve", "solve_triangular", "svd", "jvp",
 )
 
 SUBMODULES = {"numpy": NUMPY + NUMPY_ELEMENTWISE + NUMPY_ARRAYS, "nn": NN, "math": MATH, "random": RANDOM,
               "linalg": LINALG}
-    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "lstsq", "lu_factor", "matrix_rank",
-    "norm", "pinv", "qr", "solve", "solve_triangular", "svd", "jvp",
