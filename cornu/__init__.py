@@ -38,6 +38,8 @@ from cornu.legacy import install_keras_alias  # noqa: F401
 from cornu import saving  # noqa: F401,E402  (registers model.save/save_weights/load_weights)
 from cornu import visualization  # noqa: F401,E402
 from cornu import applications  # noqa: F401,E402
+from cornu import preprocessing  # noqa: F401,E402
+from cornu import tree  # noqa: F401,E402
 
 # ``keras.utils.set_random_seed`` lives with the random room (it seeds the engine);
 # expose it where Keras users look for it.
@@ -59,6 +61,32 @@ models.clone_model = saving.clone_model
 utils.plot_model = visualization.plot_model
 utils.model_to_dot = visualization.model_to_dot
 
+# Keras 3 finds these in `keras.utils`; they live in the rooms that own them.
+from cornu.preprocessing import image_utils as _image_utils  # noqa: E402
+from cornu.preprocessing import sequence as _sequence  # noqa: E402
+from cornu.trainers import packing as _packing  # noqa: E402
+from cornu.legacy import backend as _legacy_backend  # noqa: E402
+
+utils.pad_sequences = _sequence.pad_sequences
+utils.image_dataset_from_directory = preprocessing.image_dataset_from_directory
+utils.text_dataset_from_directory = preprocessing.text_dataset_from_directory
+utils.timeseries_dataset_from_array = preprocessing.timeseries_dataset_from_array
+utils.array_to_img = _image_utils.array_to_img
+utils.img_to_array = _image_utils.img_to_array
+utils.load_img = _image_utils.load_img
+utils.save_img = _image_utils.save_img
+utils.pack_x_y_sample_weight = _packing.pack_x_y_sample_weight
+utils.unpack_x_y_sample_weight = _packing.unpack_x_y_sample_weight
+utils.get_source_inputs = ops.node.get_source_inputs
+utils.is_keras_tensor = backend.is_keras_tensor
+utils.standardize_dtype = backend.standardize_dtype
+utils.get_custom_objects = serialization.get_custom_objects
+utils.get_registered_name = serialization.get_registered_name
+utils.clear_session = _legacy_backend.clear_session
+utils.disable_interactive_logging = config.disable_interactive_logging
+utils.enable_interactive_logging = config.enable_interactive_logging
+utils.is_interactive_logging_enabled = config.is_interactive_logging_enabled
+
 
 def version():
     """cornu's version string."""
@@ -71,4 +99,5 @@ __all__ = [
     "regularizers", "serialization", "utils", "KerasTensor", "Variable", "DTypePolicy", "Input",
     "InputSpec", "Layer", "Loss", "Metric", "Functional", "Model", "Sequential", "Operation",
     "Optimizer", "version", "__version__", "install_keras_alias", "saving", "visualization", "applications",
+    "preprocessing", "tree",
 ]

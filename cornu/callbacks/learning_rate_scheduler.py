@@ -5,6 +5,7 @@ import numpy as np
 
 from cornu import backend
 from cornu.callbacks.callback import Callback
+from cornu.utils import io_utils
 
 
 def current_learning_rate(optimizer):
@@ -65,12 +66,12 @@ class LearningRateScheduler(Callback):
             for idx, opt in enumerate(optimizer.optimizers):
                 rate = self._update(opt, epoch)
                 if self.verbose > 0:
-                    print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting {opt.name}_{idx} learning rate "
-                          f"to {rate}.", flush=True)
+                    io_utils.print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting {opt.name}_{idx} "
+                                       f"learning rate to {rate}.")
             return
         rate = self._update(optimizer, epoch)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {rate}.", flush=True)
+            io_utils.print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {rate}.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None:

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 
 from cornu.callbacks.monitor_callback import MonitorCallback, to_scalar
+from cornu.utils import io_utils
 from cornu.utils.file_utils import path_to_string
 
 _MODEL_SUFFIXES = (".keras", ".h5", ".hdf5")
@@ -108,7 +109,7 @@ class ModelCheckpoint(MonitorCallback):
     def _should_save_model(self, epoch, logs, filepath):
         if not self.save_best_only:
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: saving model to {filepath}", flush=True)
+                io_utils.print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")
             return True
         raw = logs.get(self.monitor)
         if raw is None:
@@ -124,12 +125,12 @@ class ModelCheckpoint(MonitorCallback):
         best_str = "None" if self.best is None else f"{self.best:.5f}"
         if self._is_improvement(current, self.best):
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best_str} to {current:.5f}, "
-                      f"saving model to {filepath}", flush=True)
+                io_utils.print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best_str} to "
+                                   f"{current:.5f}, saving model to {filepath}")
             self.best = current
             return True
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best_str}", flush=True)
+            io_utils.print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best_str}")
         return False
 
     def _save_model(self, epoch, batch, logs):
@@ -148,7 +149,7 @@ class ModelCheckpoint(MonitorCallback):
         else:
             self.model.save(filepath, overwrite=True)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: finished saving model to {filepath}", flush=True)
+            io_utils.print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
 
     def _get_file_path(self, epoch, batch, logs):
         """``filepath`` with ``{epoch}``, ``{batch}`` and log keys filled in."""

@@ -2,6 +2,7 @@
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.logs import pythonify_logs
 from cornu.utils.progbar import Progbar
+from cornu.utils import io_utils
 
 
 class ProgbarLogger(Callback):
@@ -44,7 +45,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._new_bar()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            io_utils.print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._update(batch, logs)

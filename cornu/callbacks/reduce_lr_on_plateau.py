@@ -7,6 +7,7 @@ import numpy as np
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.learning_rate_scheduler import current_learning_rate
 from cornu.callbacks.monitor_callback import check_mode, to_scalar
+from cornu.utils import io_utils
 
 
 class ReduceLROnPlateau(Callback):
@@ -93,7 +94,7 @@ class ReduceLROnPlateau(Callback):
                     new_lr = max(old_lr * self.factor, self.min_lr)
                     self.model.optimizer.learning_rate = new_lr
                     if self.verbose > 0:
-                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.",
-                              flush=True)
+                        io_utils.print_msg(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate "
+                                           f"to {new_lr}.")
                     self.cooldown_counter = self.cooldown
                     self.wait = 0

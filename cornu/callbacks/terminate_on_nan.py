@@ -3,6 +3,7 @@ import math
 
 from cornu.callbacks.callback import Callback
 from cornu.callbacks.monitor_callback import to_scalar
+from cornu.utils import io_utils
 
 
 class TerminateOnNaN(Callback):
@@ -25,5 +26,5 @@ class TerminateOnNaN(Callback):
         if self.raise_error:
             raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. "
                                "Terminating training immediately.")
-        print(f"Batch {batch}: Invalid loss, terminating training", flush=True)
+        io_utils.print_msg(f"Batch {batch}: Invalid loss, terminating training")
         self.model.stop_training = True

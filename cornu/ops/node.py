@@ -43,3 +43,27 @@ class Node:
 
     def __repr__(self):
         return f"<Node operation={self.operation.name}, inputs={len(self.input_tensors)}>"
+
+
+def get_source_inputs(tensor):
+    """The input tensors (``Input(...)`` outputs) that ``tensor`` was computed from, in order found.
+
+    ``tensor`` is a symbolic ``KerasTensor`` (or a nested structure of them);
+    a tensor with no recorded history is its own source.
+    """
+    sources, seen, pending = [], set(), list(reversed(tree.flatten(tensor)))
+    while pending:
+        x = pending.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        history = getattr(x, "_keras_history", None)
+        if history is None:
+            sources.append(x)
+            continue
+        node = history.operation._inbound_nodes[history.node_index]
+        if node.is_input:
+            sources.append(x)
+        else:
+            pending.extend(reversed(node.input_tensors))
+    return sources

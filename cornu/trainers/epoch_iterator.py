@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from cornu import backend
+from cornu.backend import runtime_flags
 from cornu.trainers.data_adapters import get_data_adapter
 from cornu.utils import tree
 
@@ -31,6 +32,10 @@ class EpochIterator:
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None,
                  shuffle=False, class_weight=None):
+        cap = runtime_flags.max_steps_per_epoch()  # cornu.config.set_max_steps_per_epoch
+        if cap and (not steps_per_epoch or cap < steps_per_epoch):
+            warnings.warn(f"Limiting steps_per_epoch to {cap} (cornu.config.max_steps_per_epoch()).", stacklevel=3)
+            steps_per_epoch = cap
         self.adapter = get_data_adapter(x, y, sample_weight=sample_weight, batch_size=batch_size,
                                         steps=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
         self.steps_per_epoch = steps_per_epoch

@@ -9,19 +9,16 @@ import warnings
 import numpy as np
 
 from cornu import backend, dtype_policies, metrics as metrics_module, ops, optimizers
+from cornu.backend import runtime_flags
 from cornu.callbacks import CallbackList, History
 from cornu.callbacks.logs import pythonify_logs
 from cornu.trainers import compile_utils
 from cornu.trainers.data_adapters import train_validation_split
 from cornu.trainers.epoch_iterator import EpochIterator
+from cornu.trainers.packing import unpack_x_y_sample_weight
 from cornu.utils import tree
 
 
-def unpack_x_y_sample_weight(data):
-    """Split a batch into ``(x, y, sample_weight)``."""
-    if isinstance(data, tuple):
-        return tuple(data) + (None,) * (3 - len(data))
-    return data, None, None
 
 
 class Trainer:
@@ -340,6 +337,10 @@ class Trainer:
         if kwargs:
             raise TypeError(f"fit() got unexpected keyword arguments: {sorted(kwargs)}")
         self._assert_compiled("fit")
+        max_epochs = runtime_flags.max_epochs()  # cornu.config.set_max_epochs
+        if max_epochs and max_epochs < epochs:
+            warnings.warn(f"Limiting epochs to {max_epochs} (cornu.config.max_epochs()).", stacklevel=2)
+            epochs = max_epochs
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
         iterator = EpochIterator(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,

@@ -17,6 +17,8 @@ import time
 
 import numpy as np
 
+from cornu.utils import io_utils
+
 __all__ = ["Progbar"]
 
 
@@ -41,8 +43,7 @@ def _is_dynamic_display():
 
 
 def _write(message):
-    sys.stdout.write(message)
-    sys.stdout.flush()
+    io_utils.print_msg(message, line_break=False)
 
 
 def _count_width(target):
