@@ -65,6 +65,11 @@ RANDOM = (
 # NumPy ops beyond the core set, by the engine module that implements them
 # (numpy_elementwise.py, numpy_arrays.py; both re-exported by the engine's numpy).
 NUMPY_ELEMENTWISE = (
+    "angle", "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_invert",
+    "bitwise_left_shift", "bitwise_right_shift", "left_shift", "right_shift", "fabs", "fmax", "fmin",
+    "fmod", "gcd", "lcm", "heaviside", "i0", "sinc", "ldexp", "nextafter", "logaddexp2", "isreal",
+    "isneginf", "isposinf", "allclose", "empty_like", "bartlett", "blackman", "hamming", "hanning",
+    "kaiser", "geomspace", "logspace", "tri", "vander", "view",
 )
 
 NUMPY_ARRAYS = (
