@@ -1,13 +1,14 @@
-"""The projections inside ``MultiHeadAttention``: Keras's ``EinsumDense`` layout, restricted.
+"""The projections inside ``MultiHeadAttention``: an ``EinsumDense`` whose equation follows the input rank.
 
 Each projection contracts the last ``bound_dims`` input axes with a kernel of
-shape ``(*bound, *output)`` and adds a bias of shape ``output``; the weights are
-named ``kernel`` and ``bias`` as in Keras's ``EinsumDense`` so weight files match.
+shape ``(*bound, *output)`` and adds a bias of shape ``output``; it is an
+``EinsumDense`` (weights ``kernel`` and ``bias``, fans of variance-scaling
+initializers counted over the kernel's input and output axes, as in Keras),
+with the equation written at build time for the rank it receives.
 """
 import string
 
-from cornu import constraints, initializers, ops, regularizers
-from cornu.layers.layer import Layer
+from cornu.layers.core.einsum_dense import EinsumDense
 
 
 def projection_equation(free_dims, bound_dims, output_dims):
@@ -19,55 +20,39 @@ def projection_equation(free_dims, bound_dims, output_dims):
     return f"{free}{bound},{bound}{out}->{free}{out}"
 
 
-class EinsumProjection(Layer):
+class EinsumProjection(EinsumDense):
     """``einsum(inputs, kernel) + bias`` contracting the last ``bound_dims`` axes.
 
     Args:
         output_dims: the trailing output shape (e.g. ``(num_heads, key_dim)``).
         bound_dims: how many trailing input axes are contracted.
         use_bias: add a bias of shape ``output_dims``.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
-        kernel_constraint, bias_constraint: as in ``Dense``.
+        other keyword arguments: as in ``EinsumDense``.
     """
 
-    def __init__(self, output_dims, bound_dims=1, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, output_dims, bound_dims=1, use_bias=True, **kwargs):
         self.output_dims = tuple(int(d) for d in output_dims)
         self.bound_dims = int(bound_dims)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        # A placeholder equation of the right family; `build` writes the real one.
+        super().__init__(projection_equation(1, self.bound_dims, len(self.output_dims)), self.output_dims,
+                         bias_axes=None, **kwargs)
 
-    def build(self, input_shape):
+    def _configure(self, input_shape):
         rank = len(input_shape)
-        bound = tuple(input_shape[rank - self.bound_dims:])
-        if any(d is None for d in bound):
+        if any(d is None for d in tuple(input_shape)[rank - self.bound_dims:]):
             raise ValueError(
                 f"Layer '{self.name}' needs known trailing input dimensions; received input shape "
                 f"{tuple(input_shape)}."
             )
-        self.equation = projection_equation(rank - self.bound_dims, self.bound_dims, len(self.output_dims))
-        self.kernel = self.add_weight(name="kernel", shape=bound + self.output_dims,
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=self.output_dims, initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
-        else:
-            self.bias = None
-        self.built = True
+        free = rank - self.bound_dims
+        self.equation = projection_equation(free, self.bound_dims, len(self.output_dims))
+        self.partial_output_shape = (None,) * (free - 1) + self.output_dims  # (batch, <free>, *output)
+        self.bias_axes = self.equation[-len(self.output_dims):] if self.use_bias else None
 
-    def call(self, inputs):
-        x = ops.einsum(self.equation, inputs, self.kernel)  # (..., *bound) -> (..., *output)
-        if self.bias is not None:
-            x = ops.add(x, self.bias)
-        return x
+    def build(self, input_shape):
+        self._configure(input_shape)
+        super().build(input_shape)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[: len(input_shape) - self.bound_dims]) + self.output_dims
