@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import zipfile
 
-from cornu.saving import h5_guard
+from cornu.saving import assets, h5_guard
 from cornu.saving.errors import (
     MAX_ARCHIVE_MEMBER_BYTES,
     MAX_COMPRESSION_RATIO,
@@ -39,10 +39,11 @@ def metadata():
             "cornu_version": CORNU_VERSION}
 
 
-def write_archive(target, config, write_weights):
+def write_archive(target, config, write_weights, write_assets=None):
     """Write a ``.keras`` zip to ``target`` (a path or a binary file object).
 
-    ``write_weights(h5_file)`` fills the open, writable HDF5 weights file.
+    ``write_weights(h5_file)`` fills the open, writable HDF5 weights file;
+    ``write_assets(folder)``, if given, writes asset files stored under ``assets/``.
     """
     import h5py  # noqa: PLC0415
 
@@ -55,12 +56,20 @@ def write_archive(target, config, write_weights):
             zf.writestr(METADATA_NAME, json.dumps(metadata()))
             zf.writestr(CONFIG_NAME, json.dumps(config))
             zf.write(weights_path, WEIGHTS_NAME)
+            if write_assets is not None:
+                assets_root = os.path.join(scratch, assets.ASSETS_DIR)
+                write_assets(assets_root)
+                for folder, _, files in sorted(os.walk(assets_root)):
+                    for name in sorted(files):
+                        full = os.path.join(folder, name)
+                        rel = os.path.relpath(full, scratch).replace(os.sep, "/")
+                        zf.write(full, rel)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def write_directory(folder, config, write_weights):
-    """The unzipped layout (``zipped=False``): the same three files in a folder."""
+def write_directory(folder, config, write_weights, write_assets=None):
+    """The unzipped layout (``zipped=False``): the same three files (and ``assets/``) in a folder."""
     import h5py  # noqa: PLC0415
 
     with open(os.path.join(folder, METADATA_NAME), "w", encoding="utf-8") as fh:
@@ -69,6 +78,8 @@ def write_directory(folder, config, write_weights):
         json.dump(config, fh)
     with h5py.File(os.path.join(folder, WEIGHTS_NAME), "w") as h5:
         write_weights(h5)
+    if write_assets is not None:
+        write_assets(os.path.join(folder, assets.ASSETS_DIR))
 
 
 def _check_member(info, limit):
@@ -114,6 +125,7 @@ class Archive:
     def __init__(self, source):
         self.config = self.metadata = None
         self.weights_path = None
+        self.assets_dir = None  # a folder holding the archive's `assets/` files, if it has any
         self._scratch = None
         self._source = source
 
@@ -147,6 +159,8 @@ class Archive:
         self.metadata = _read_json_file(meta_path) if os.path.isfile(meta_path) else {}
         weights = os.path.join(folder, WEIGHTS_NAME)
         self.weights_path = weights if os.path.isfile(weights) else None
+        assets_folder = os.path.join(folder, assets.ASSETS_DIR)
+        self.assets_dir = assets_folder if os.path.isdir(assets_folder) else None
 
     def _open_zip(self, source):
         try:
@@ -170,8 +184,26 @@ class Archive:
                     _copy_member(zf, members[WEIGHTS_NAME], self.weights_path, MAX_ARCHIVE_MEMBER_BYTES)
                 elif any(name.startswith("model.weights") for name in members):
                     raise LoadError("This .keras archive stores sharded weights, which cornu does not read.")
+                self._extract_assets(zf, members)
             except (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, OSError) as e:
                 raise LoadError(f"Corrupt .keras archive: {e}") from e
+
+    def _extract_assets(self, zf, members):
+        """Copy the safe ``assets/...`` members (size-limited in total) into the scratch folder."""
+        picked = [(rel, info) for name, info in members.items()
+                  if (rel := assets.safe_member_path(name)) is not None]
+        if not picked:
+            return
+        if sum(info.file_size for _, info in picked) > MAX_ARCHIVE_MEMBER_BYTES:
+            raise UnsafeFileError("The archive's assets are larger than the size limit; refused.")
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix="cornu-load-")
+        root = os.path.join(self._scratch, assets.ASSETS_DIR)
+        for rel, info in picked:
+            destination = os.path.join(root, rel)
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+            _copy_member(zf, info, destination, MAX_ARCHIVE_MEMBER_BYTES)
+        self.assets_dir = root
 
 
 def _read_json_file(path):

@@ -13,7 +13,7 @@ import contextlib
 import os
 import warnings
 
-from cornu.saving import archive, h5_guard, legacy_h5, sharded
+from cornu.saving import archive, assets, h5_guard, legacy_h5, sharded
 from cornu.saving.atomic import atomic_directory, atomic_path, confirm_overwrite
 from cornu.saving.errors import LoadError
 from cornu.saving.model_config import build_model, compile_from_config, loading_scopes, model_archive_config
@@ -66,7 +66,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
         if as_h5:
             raise ValueError("Saving legacy `.h5` models to file objects is not supported; use a path.")
         archive.write_archive(filepath, model_archive_config(model),
-                              lambda h5: write_weights(h5, model, include_optimizer))
+                              lambda h5: write_weights(h5, model, include_optimizer),
+                              lambda folder: assets.write_assets(model, folder))
         return
     filepath = os.fspath(filepath)
     if not confirm_overwrite(filepath, overwrite):
@@ -85,10 +86,12 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
     config = model_archive_config(model)
     if zipped is False:
         with atomic_directory(filepath) as folder:
-            archive.write_directory(folder, config, lambda h5: write_weights(h5, model, include_optimizer))
+            archive.write_directory(folder, config, lambda h5: write_weights(h5, model, include_optimizer),
+                                    lambda folder: assets.write_assets(model, folder))
         return
     with atomic_path(filepath) as tmp:
-        archive.write_archive(tmp, config, lambda h5: write_weights(h5, model, include_optimizer))
+        archive.write_archive(tmp, config, lambda h5: write_weights(h5, model, include_optimizer),
+                              lambda folder: assets.write_assets(model, folder))
 
 
 def save_weights(model, filepath, overwrite=True, max_shard_size=None, **kwargs):
@@ -187,6 +190,7 @@ def _load_archive(source, custom_objects, compile):
         if arc.weights_path is not None:
             with h5_guard.open_h5(arc.weights_path, "weights") as h5:
                 WeightsLoader(h5).load_model(model, include_optimizer=compile)
+        assets.load_assets(model, arc.assets_dir)
         return model
 
 

@@ -17,3 +17,18 @@ __all__ = ["CenterCrop", "Normalization", "RandomContrast", "RandomFlip", "Rando
 for _cls in (CenterCrop, Normalization, RandomContrast, RandomFlip, RandomRotation, RandomTranslation,
              RandomZoom, Rescaling, Resizing):
     register_builtin("keras.layers", _cls)
+
+# Categorical and text preprocessing (host-side lookups and hashing; ops-based encodings).
+from cornu.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: E402
+from cornu.layers.preprocessing.discretization import Discretization  # noqa: E402
+from cornu.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: E402
+from cornu.layers.preprocessing.hashing import Hashing  # noqa: E402
+from cornu.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: E402
+from cornu.layers.preprocessing.string_lookup import StringLookup  # noqa: E402
+from cornu.layers.preprocessing.text_vectorization import TextVectorization  # noqa: E402
+
+__all__ += ["CategoryEncoding", "Discretization", "HashedCrossing", "Hashing", "IntegerLookup", "StringLookup",
+            "TextVectorization"]
+for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing, IntegerLookup, StringLookup,
+             TextVectorization):
+    register_builtin("keras.layers", _cls)
