@@ -19,6 +19,7 @@ from cornu.layers.regularization import *  # noqa
 from cornu.layers.activations import *  # noqa
 from cornu.layers.preprocessing import *  # noqa
 from cornu.layers.core.embedding import Embedding  # noqa
+from cornu.layers.core import EinsumDense, Pipeline, ReversibleEmbedding, Wrapper  # noqa
 from cornu.layers.rnn import *  # noqa
 from cornu.layers.attention import *  # noqa
 from cornu.layers.convolutional import *  # noqa

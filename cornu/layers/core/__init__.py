@@ -8,3 +8,7 @@ from cornu.layers.core.input_layer import Input, InputLayer  # noqa: F401
 from cornu.layers.core.lambda_layer import Lambda  # noqa: F401
 from cornu.layers.core.masking import Masking  # noqa: F401
 from cornu.layers.core.embedding import Embedding  # noqa: F401
+from cornu.layers.core.einsum_dense import EinsumDense  # noqa: F401
+from cornu.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: F401
+from cornu.layers.core.wrapper import Wrapper  # noqa: F401
+from cornu.layers.core.pipeline import Pipeline  # noqa: F401

@@ -1,9 +1,10 @@
 """``TimeDistributed``: apply one layer to every time step of a sequence."""
 from cornu import ops, serialization
+from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.layer import Layer
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies ``layer`` to every temporal slice (axis 1) of its input, with shared weights.
 
     ``TimeDistributed(Dense(8))`` on ``(batch, 10, 16)`` gives ``(batch, 10, 8)``;
@@ -27,8 +28,7 @@ class TimeDistributed(Layer):
             raise ValueError(
                 f"TimeDistributed must wrap a `Layer` instance; received layer={layer!r}."
             )
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _child_input_shape(self, input_shape):
