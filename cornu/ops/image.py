@@ -1,4 +1,6 @@
-"""Image ops (``cornu.ops.image``): resizing and affine warps, written once over ``cornu.ops``.
+"""Image ops (``cornu.ops.image``), written once over ``cornu.ops``: resizing and affine warps here;
+colour (``image_color``), cropping and patches (``image_patches``), filters (``image_filters``) and
+resampling (``image_warp``) in their own modules, all re-exported.
 
 Conventions follow Keras 3 (and TensorFlow): images are ``(batch, height,
 width, channels)`` (or ``channels_first``), resizing uses half-pixel centers
@@ -11,40 +13,19 @@ import numpy as np
 from cornu import backend
 from cornu.ops import core as _core
 from cornu.ops import numpy as _np
+from cornu.ops.image_base import FILL_MODES, INTERPOLATIONS
+from cornu.ops.image_base import from_channels_last as _from_channels_last
+from cornu.ops.image_base import to_channels_last as _to_channels_last
+from cornu.ops.image_base import to_float as _float
+from cornu.ops.image_color import hsv_to_rgb, rgb_to_grayscale, rgb_to_hsv
+from cornu.ops.image_filters import gaussian_blur, sobel_edges, ssim
+from cornu.ops.image_patches import crop_images, extract_patches, extract_patches_3d, pad_images
+from cornu.ops.image_warp import elastic_transform, map_coordinates, perspective_transform, sample, \
+    scale_and_translate
 from cornu.ops.operation import make_op
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest")
-AFFINE_INTERPOLATIONS = ("bilinear", "nearest")
-FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
-
-
-def _to_channels_last(images, data_format, op):
-    images = _core.convert_to_tensor(images)
-    rank = len(images.shape)
-    if rank not in (3, 4):
-        raise ValueError(
-            f"{op}: invalid images rank: expected rank 3 (single image) or rank 4 (batch of "
-            f"images). Received input with shape: images.shape={tuple(images.shape)}"
-        )
-    unbatched = rank == 3
-    if unbatched:
-        images = _np.expand_dims(images, 0)  # (h, w, c) -> (1, h, w, c)
-    if data_format == "channels_first":
-        images = _np.transpose(images, (0, 2, 3, 1))  # (b, c, h, w) -> (b, h, w, c)
-    return images, unbatched
-
-
-def _from_channels_last(images, data_format, unbatched):
-    if data_format == "channels_first":
-        images = _np.transpose(images, (0, 3, 1, 2))  # (b, h, w, c) -> (b, c, h, w)
-    if unbatched:
-        images = _np.squeeze(images, 0)
-    return images
-
-
-def _float(images):
-    dtype = backend.standardize_dtype(images.dtype)
-    return images if backend.is_float_dtype(dtype) else _core.cast(images, "float32")
+AFFINE_INTERPOLATIONS = INTERPOLATIONS
 
 
 def _linear_taps(in_size, out_size):
@@ -114,39 +95,6 @@ def _resize(images, size, interpolation="bilinear", antialias=False, crop_to_asp
     return _from_channels_last(x, data_format, unbatched)
 
 
-def _fix_index(index, size, fill_mode):
-    """Integer indices mapped into ``[0, size)`` per ``fill_mode``; also a validity mask."""
-    if fill_mode == "nearest":
-        return _np.clip(index, 0, size - 1), None
-    if fill_mode == "wrap":
-        return _np.mod(index, size), None
-    if fill_mode == "reflect":  # (d c b a | a b c d | d c b a)
-        j = _np.mod(index, 2 * size)
-        return _np.where(j < size, j, 2 * size - 1 - j), None
-    if fill_mode == "mirror":  # (d c b | a b c d | c b a)
-        if size == 1:
-            return _np.zeros_like(index), None
-        j = _np.mod(index, 2 * size - 2)
-        return _np.where(j < size, j, 2 * size - 2 - j), None
-    valid = _np.logical_and(index >= 0, index <= size - 1)
-    return _np.clip(index, 0, size - 1), valid
-
-
-def _gather(flat, yi, xi, height, width, channels, fill_mode, fill_value):
-    """Pixels of ``flat`` (b, h*w, c) at integer coordinates ``yi, xi`` (b, H, W)."""
-    yi, valid_y = _fix_index(yi, height, fill_mode)
-    xi, valid_x = _fix_index(xi, width, fill_mode)
-    out_h, out_w = int(yi.shape[1]), int(yi.shape[2])
-    idx = _np.reshape(yi * width + xi, (-1, out_h * out_w, 1))  # (b, H, W) -> (b, H*W, 1)
-    idx = _np.broadcast_to(idx, (int(flat.shape[0]), out_h * out_w, channels))
-    values = _np.take_along_axis(flat, idx, axis=1)
-    values = _np.reshape(values, (-1, out_h, out_w, channels))  # (b, H*W, c) -> (b, H, W, c)
-    if valid_y is not None:
-        valid = _np.expand_dims(_np.logical_and(valid_y, valid_x), -1)  # (b, H, W, 1)
-        values = _np.where(valid, values, _core.cast(fill_value, backend.standardize_dtype(values.dtype)))
-    return values
-
-
 def _affine_transform(images, transform, interpolation="bilinear", fill_mode="constant", fill_value=0,
                       data_format=None):
     data_format = backend.standardize_data_format(data_format)
@@ -162,7 +110,6 @@ def _affine_transform(images, transform, interpolation="bilinear", fill_mode="co
         )
     x, unbatched = _to_channels_last(images, data_format, "affine_transform")
     x = _float(x)
-    dtype = backend.standardize_dtype(x.dtype)
     transform = _core.convert_to_tensor(transform)
     if len(transform.shape) not in (1, 2) or int(transform.shape[-1]) != 8:
         raise ValueError(
@@ -172,7 +119,7 @@ def _affine_transform(images, transform, interpolation="bilinear", fill_mode="co
     if len(transform.shape) == 1:
         transform = _np.expand_dims(transform, 0)  # (8,) -> (1, 8)
     transform = _core.cast(transform, "float32")
-    batch, height, width, channels = (int(d) for d in x.shape)
+    batch, height, width, _ = (int(d) for d in x.shape)
     if int(transform.shape[0]) not in (1, batch):
         raise ValueError(
             f"affine_transform: got {int(transform.shape[0])} transforms for {batch} images."
@@ -188,24 +135,7 @@ def _affine_transform(images, transform, interpolation="bilinear", fill_mode="co
     if int(x_in.shape[0]) != batch:
         x_in = _np.broadcast_to(x_in, (batch, height, width))
         y_in = _np.broadcast_to(y_in, (batch, height, width))
-    flat = _np.reshape(x, (batch, height * width, channels))  # (b, h, w, c) -> (b, h*w, c)
-
-    def gather(yi, xi):
-        return _gather(flat, _core.cast(yi, "int32"), _core.cast(xi, "int32"), height, width, channels,
-                       fill_mode, fill_value)
-
-    if interpolation == "nearest":
-        # Round half away from zero, as scipy/jax ``map_coordinates(order=0)``.
-        yr = _np.sign(y_in) * _np.floor(_np.abs(y_in) + 0.5)
-        xr = _np.sign(x_in) * _np.floor(_np.abs(x_in) + 0.5)
-        out = gather(yr, xr)
-    else:
-        y0, x0 = _np.floor(y_in), _np.floor(x_in)
-        wy = _core.cast(_np.expand_dims(y_in - y0, -1), dtype)  # (b, H, W, 1)
-        wx = _core.cast(_np.expand_dims(x_in - x0, -1), dtype)
-        top = gather(y0, x0) * (1.0 - wx) + gather(y0, x0 + 1.0) * wx
-        bottom = gather(y0 + 1.0, x0) * (1.0 - wx) + gather(y0 + 1.0, x0 + 1.0) * wx
-        out = top * (1.0 - wy) + bottom * wy
+    out = sample(x, y_in, x_in, interpolation, fill_mode, fill_value)
     return _from_channels_last(out, data_format, unbatched)
 
 
@@ -222,4 +152,6 @@ affine_transform = make_op(_affine_transform, "affine_transform", (
     "(``'bilinear'`` or ``'nearest'``), fill_mode (``'constant'``, ``'nearest'``, ``'wrap'``, "
     "``'mirror'``, ``'reflect'``), fill_value, data_format."))
 
-__all__ = ["resize", "affine_transform"]
+__all__ = ["resize", "affine_transform", "rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "crop_images",
+           "pad_images", "extract_patches", "extract_patches_3d", "gaussian_blur", "sobel_edges", "ssim",
+           "map_coordinates", "perspective_transform", "elastic_transform", "scale_and_translate"]
