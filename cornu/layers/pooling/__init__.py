@@ -36,3 +36,14 @@ for _name, _cls in _ALIASES.items():
     register_builtin("keras.layers", _cls, _name)
 
 __all__ = [c.__name__ for c in _CLASSES] + list(_ALIASES)
+
+# Adaptive pooling to a fixed output size.
+from cornu.layers.pooling.adaptive_pooling import (  # noqa: E402
+    AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D, AdaptiveMaxPooling3D)
+
+_ADAPTIVE = [AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D, AdaptiveMaxPooling1D,
+             AdaptiveMaxPooling2D, AdaptiveMaxPooling3D]
+for _cls in _ADAPTIVE:
+    register_builtin("keras.layers", _cls)
+__all__ += [c.__name__ for c in _ADAPTIVE]
