@@ -214,8 +214,8 @@ class TextVectorization(cat.HostLayer):
         if self._split is None:
             if len(input_shape) <= 1:
                 input_shape = input_shape + (1,)
-        else:
-            input_shape = input_shape + (None,)
+        else:  # strings of shape (batch,) or (batch, 1) -> token lists (batch, None)
+            input_shape = (input_shape[0] if input_shape else None, None)
         return self._lookup_layer.compute_output_shape(input_shape)
 
     def _output_dtype_name(self):
