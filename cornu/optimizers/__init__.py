@@ -12,8 +12,10 @@ from cornu.optimizers.ftrl import Ftrl
 from cornu.optimizers.lamb import Lamb
 from cornu.optimizers.lion import Lion
 from cornu.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from cornu.optimizers.muon import Muon
 from cornu.optimizers.nadam import Nadam
 from cornu.optimizers.rmsprop import RMSprop
+from cornu.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from cornu.optimizers.sgd import SGD
 
 __all__ = [
@@ -31,6 +33,8 @@ __all__ = [
     "Adafactor",
     "Lamb",
     "LossScaleOptimizer",
+    "Muon",
+    "ScheduleFreeAdamW",
     "schedules",
     "get",
     "serialize",
@@ -39,7 +43,7 @@ __all__ = [
 
 _MODULE = "keras.optimizers"
 _ALL = (Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Adafactor,
-        Lamb, LossScaleOptimizer)
+        Lamb, LossScaleOptimizer, Muon, ScheduleFreeAdamW)
 for _cls in _ALL:
     _serialization.register_builtin(_MODULE, _cls)
 del _cls
