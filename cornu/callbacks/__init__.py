@@ -11,17 +11,18 @@ from cornu.callbacks.model_checkpoint import ModelCheckpoint
 from cornu.callbacks.progbar_logger import ProgbarLogger
 from cornu.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from cornu.callbacks.remote_monitor import RemoteMonitor
+from cornu.callbacks.swap_ema_weights import SwapEMAWeights
 from cornu.callbacks.tensorboard import TensorBoard
 from cornu.callbacks.terminate_on_nan import TerminateOnNaN
 from cornu.serialization import register_builtin
 
 for _cls in (Callback, CallbackList, History, ProgbarLogger, BackupAndRestore, CSVLogger, EarlyStopping,
              LambdaCallback, LearningRateScheduler, ModelCheckpoint, ReduceLROnPlateau, RemoteMonitor,
-             TensorBoard, TerminateOnNaN):
+             TensorBoard, TerminateOnNaN, SwapEMAWeights):
     register_builtin("keras.callbacks", _cls)
 
 __all__ = [
     "Callback", "CallbackList", "History", "ProgbarLogger", "BackupAndRestore", "CSVLogger", "EarlyStopping",
     "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "ReduceLROnPlateau", "RemoteMonitor",
-    "TensorBoard", "TerminateOnNaN",
+    "TensorBoard", "TerminateOnNaN", "SwapEMAWeights",
 ]

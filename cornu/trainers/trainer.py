@@ -391,6 +391,8 @@ class Trainer:
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training or iterator.ran_out:
                 break
+        if self.optimizer is not None and getattr(self.optimizer, "built", False):
+            self.optimizer.finalize_variable_values(self.trainable_variables)  # use_ema: averages in
         callback_list.on_train_end(epoch_logs)
         return self.history
 
