@@ -1,5 +1,5 @@
 """``SpectralNormalization``: divide a layer's kernel by its largest singular value."""
-from cornu import initializers, ops
+from cornu import backend, initializers, ops
 from cornu.layers.core.wrapper import Wrapper
 from cornu.layers.input_spec import InputSpec
 from cornu.serialization import register_builtin
@@ -86,7 +86,9 @@ class SpectralNormalization(Wrapper):
             # The normalized value, reached from the kernel by an identity-gradient step.
             self.kernel.assign(current + ops.stop_gradient(new_kernel - current))
         outputs = self.layer(inputs)
-        return ops.cast(outputs, inputs.dtype)
+        if backend.is_float_dtype(backend.standardize_dtype(inputs.dtype)):
+            outputs = ops.cast(outputs, inputs.dtype)  # as Keras: float outputs follow the input dtype
+        return outputs
 
     def compute_output_shape(self, input_shape):
         return self.layer.compute_output_shape(input_shape)
