@@ -95,6 +95,9 @@ class Layer(LayerNodesMixin, backend.BackendLayer, Operation, metaclass=_LayerTy
         autocast: cast float inputs (and variables) to the compute dtype.
     """
 
+    # False for layers that work on host data (strings): models holding one train eagerly.
+    supports_jit = True
+
     def __new__(cls, *args, **kwargs):
         _TRACKING_VERSION[0] += 1
         obj = super().__new__(cls)

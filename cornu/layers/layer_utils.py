@@ -11,7 +11,8 @@ from cornu.backend.common import variables as _variables
 from cornu.utils import tree
 
 def _to_tensor_if_array(x):
-    if isinstance(x, np.ndarray):
+    # String arrays stay on the host for the layers that read them (StringLookup, TextVectorization).
+    if isinstance(x, np.ndarray) and x.dtype.kind not in "USO":
         return backend.convert_to_tensor(x)
     return x
 

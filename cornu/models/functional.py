@@ -213,8 +213,8 @@ def _cast_input(value, dtype):
         if current != dtype and backend.is_float_dtype(current) and backend.is_float_dtype(dtype):
             return backend.cast(value, dtype)
         return value
-    if value is None:
-        return value
+    if value is None or dtype == "string":
+        return value  # text stays on the host for the layers that read it
     return backend.convert_to_tensor(value, dtype=dtype if not _is_int_like(value, dtype) else None)
 
 

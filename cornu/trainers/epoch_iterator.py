@@ -15,7 +15,9 @@ def _to_tensor(x):
     if x is None:
         return None
     if isinstance(x, np.ndarray):
-        if x.dtype.kind in "OUS":
+        if x.dtype.kind in "US" or (x.dtype.kind == "O" and _all_strings(x)):
+            return x  # strings stay on the host, for StringLookup/TextVectorization/Hashing layers
+        if x.dtype.kind == "O":
             raise ValueError(f"Cannot train on an array of dtype {x.dtype}; convert it to numbers first.")
         if x.dtype == np.float64:
             x = x.astype(backend.floatx())
@@ -25,6 +27,10 @@ def _to_tensor(x):
     if isinstance(x, (int, float, bool)):
         return x
     return backend.convert_to_tensor(np.asarray(x))
+
+
+def _all_strings(x):
+    return x.size > 0 and all(isinstance(v, (str, bytes)) for v in x.flat)
 
 
 class EpochIterator:

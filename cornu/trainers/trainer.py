@@ -226,8 +226,14 @@ class Trainer:
         return state
 
     def _jit(self):
-        """The ``jit_compile`` mode handed to the engine: ``"auto"``, ``True`` or ``False``."""
-        return False if self._run_eagerly else self._jit_mode
+        """The ``jit_compile`` mode handed to the engine: ``"auto"``, ``True`` or ``False``.
+
+        A layer with ``supports_jit = False`` (one that works on host data, such
+        as StringLookup) makes every step run eagerly, as in Keras.
+        """
+        if self._run_eagerly or not all(getattr(layer, "supports_jit", True) for layer in self._flatten_layers()):
+            return False
+        return self._jit_mode
 
     def _per_execution(self, step):
         """``step`` itself, or with ``steps_per_execution > 1`` a function running it over a tuple of batches.
@@ -283,8 +289,12 @@ class Trainer:
         needs = (self._compile_loss is not None and not self._compile_loss.built) or \
             (self._compile_metrics is not None and not self._compile_metrics.built)
         if needs:
-            y_pred = backend.compute_output_spec(lambda v: self(v, training=False),
-                                                 _spec_of(x, self._needs_real_batch()))
+            if any(isinstance(v, np.ndarray) and v.dtype.kind in "USO" for v in tree.flatten(x)):
+                # Host data (strings) has no engine placeholder: one real forward pass gives the specs.
+                y_pred = _spec_of(self(x, training=False))
+            else:
+                y_pred = backend.compute_output_spec(lambda v: self(v, training=False),
+                                                     _spec_of(x, self._needs_real_batch()))
             names = self._output_names_for(y_pred)
             if self._compile_loss is not None and not self._compile_loss.built:
                 self._compile_loss.build(y, y_pred, names)

@@ -50,8 +50,8 @@ def _standardize(dtype):
         return "int32"
     if dtype is bool:
         return "bool"
-    if dtype is str:
-        return "string"
+    if dtype is str or dtype is bytes or getattr(dtype, "kind", None) in ("U", "S"):
+        return "string"  # NumPy's fixed-width text dtypes (`<U5`, `S3`) are all "string"
     if hasattr(dtype, "name") and isinstance(getattr(dtype, "name"), str) and not isinstance(dtype, str):
         name = dtype.name
     else:

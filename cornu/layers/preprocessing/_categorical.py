@@ -148,6 +148,8 @@ def iterate_batches(data, steps=None):
 class HostLayer(Layer):
     """A layer computed on the host: concrete inputs reach ``call`` as given (strings allowed)."""
 
+    supports_jit = False  # a model holding one trains eagerly (as Keras does)
+
     def __call__(self, *args, **kwargs):
         if is_symbolic((args, kwargs)):
             return super().__call__(*args, **kwargs)
