@@ -89,7 +89,7 @@ class SwapEMAWeights(Callback):
         # The model holds the averages now; copy them into the average slots so
         # that the optimizer's end-of-fit ``finalize_variable_values`` keeps them.
         for variable, average in self._pairs():
-            average.assign(variable.value)
+            average.assign(ops.copy(variable.value))  # no shared buffer (JAX donation)
 
     # -- hooks -------------------------------------------------------------------
     def on_epoch_begin(self, epoch, logs=None):

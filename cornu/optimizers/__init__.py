@@ -12,6 +12,7 @@ from cornu.optimizers.ftrl import Ftrl
 from cornu.optimizers.lamb import Lamb
 from cornu.optimizers.lion import Lion
 from cornu.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from cornu.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from cornu.optimizers.muon import Muon
 from cornu.optimizers.nadam import Nadam
 from cornu.optimizers.rmsprop import RMSprop
@@ -35,6 +36,8 @@ __all__ = [
     "LossScaleOptimizer",
     "Muon",
     "ScheduleFreeAdamW",
+    "MultiOptimizer",
+    "OptimizerMap",
     "schedules",
     "get",
     "serialize",
@@ -47,6 +50,8 @@ _ALL = (Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, 
 for _cls in _ALL:
     _serialization.register_builtin(_MODULE, _cls)
 del _cls
+_serialization.register_builtin(_MODULE, MultiOptimizer)  # not in _ALL: no default construction by name
+_serialization.register_builtin(_MODULE, OptimizerMap)
 
 
 def _module_objects():

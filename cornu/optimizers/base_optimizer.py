@@ -536,8 +536,8 @@ class Optimizer(OptimizerStateMixin):
                 "was called on your model."
             )
         for var, average in zip(trainable_variables, self._model_variables_moving_average):
-            if average is not None:
-                var.assign(average.value)
+            if average is not None:  # a copy: on JAX two variables must not share a (donated) buffer
+                var.assign(ops.copy(average.value))
 
     def finalize_variable_values(self, var_list):
         """At the end of training, replace weights by their EMA when ``use_ema``."""

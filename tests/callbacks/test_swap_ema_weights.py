@@ -114,6 +114,10 @@ def test_evaluate_and_predict_standalone_restore_the_weights():
     np.testing.assert_allclose(out, VX @ ema[0] + ema[1], rtol=1e-5, atol=1e-6)
     for now, then in zip(numpy(model.trainable_variables) + numpy(averages), raw + ema):
         np.testing.assert_array_equal(now, then)
+    # Training goes on after the swaps and the end-of-fit EMA copy (no buffer shared between variables).
+    model.fit(X, Y, epochs=1, batch_size=6, verbose=0, validation_data=(VX, VY),
+              callbacks=[callbacks.SwapEMAWeights(swap_on_epoch=True)])
+    model.fit(X, Y, epochs=1, batch_size=6, verbose=0)
 
 
 def test_loss_scale_optimizer_inner_ema_is_swapped():
