@@ -85,5 +85,8 @@ LINALG = (
     "norm", "pinv", "qr", "solve", "solve_triangular", "svd", "jvp",
 )
 
+# Support for the image ops (cornu/ops/image*.py), which are written over cornu.ops.
+IMAGE = ("compile_composite", "SHIFTED_SUM_FILTERS")
+
 SUBMODULES = {"numpy": NUMPY + NUMPY_ELEMENTWISE + NUMPY_ARRAYS, "nn": NN, "math": MATH, "random": RANDOM,
-              "linalg": LINALG}
+              "linalg": LINALG, "image": IMAGE}

@@ -4,6 +4,8 @@ Every image op accepts one image (rank 3) or a batch (rank 4) in
 ``channels_last`` or ``channels_first`` layout; the helpers here move both to a
 batched ``channels_last`` tensor and back, so each op is written once.
 """
+import itertools
+
 import numpy as np
 
 from cornu import backend
@@ -102,8 +104,31 @@ def depthwise(x, kernel, padding="same"):
     channels = int(x.shape[-1])
     kh, kw = int(kernel.shape[0]), int(kernel.shape[1])
     m = int(kernel.shape[2]) if len(kernel.shape) == 3 else 1
+    kernel = _core.cast(kernel, dtype_of(x))
+    if backend.image.SHIFTED_SUM_FILTERS:
+        return _shifted_sums(x, _np.reshape(kernel, (kh, kw, m)), padding)
     kernel = _np.broadcast_to(_np.reshape(kernel, (kh, kw, 1, m)), (kh, kw, channels, m))
     return _nn.depthwise_conv(x, kernel, strides=1, padding=padding, data_format="channels_last")
+
+
+def _shifted_sums(x, kernel, padding):
+    """``depthwise`` as a sum of shifted slices of ``x`` weighted by the ``(kh, kw, m)`` kernel taps."""
+    kh, kw, m = (int(d) for d in kernel.shape)
+    if padding == "same":
+        top, left = (kh - 1) // 2, (kw - 1) // 2
+        x = _np.pad(x, [(0, 0), (top, kh - 1 - top), (left, kw - 1 - left), (0, 0)])
+    out_h, out_w = int(x.shape[1]) - kh + 1, int(x.shape[2]) - kw + 1
+    outs = []
+    for f in range(m):
+        acc = None
+        for i, j in itertools.product(range(kh), range(kw)):
+            term = x[:, i:i + out_h, j:j + out_w, :] * kernel[i, j, f]
+            acc = term if acc is None else acc + term
+        outs.append(acc)
+    if m == 1:
+        return outs[0]
+    out = _np.stack(outs, axis=-1)  # (b, h, w, c, m)
+    return _np.reshape(out, tuple(int(d) for d in out.shape[:3]) + (-1,))  # -> (b, h, w, c*m)
 
 
 def gaussian_filter(x, size_y, sigma_y, size_x, sigma_x, padding="same"):
@@ -124,9 +149,12 @@ class _SpecOperation(FunctionOperation):
         return self._spec(*args, **kwargs)
 
 
-def image_op(fn, name, doc, spec=None):
+def image_op(fn, name, doc, spec=None, static=None):
     """Like ``make_op``; ``spec(*args, **kwargs) -> KerasTensor`` replaces shape inference when given
-    (for ops whose output shape cannot be found by running ``fn`` on placeholder sizes)."""
+    (for ops whose output shape cannot be found by running ``fn`` on placeholder sizes).  With
+    ``static`` (the names of the non-tensor arguments) the engine may compile ``fn`` as one program."""
+    if static is not None:
+        fn = backend.image.compile_composite(fn, static)
     if spec is None:
         return make_op(fn, name, doc)
 

@@ -100,12 +100,13 @@ def _hsv_to_rgb(images, data_format=None):
 rgb_to_grayscale = image_op(_rgb_to_grayscale, "rgb_to_grayscale", (
     "Convert RGB images to grayscale with the weights ``(0.2989, 0.5870, 0.1140)``.\n\n"
     "Args: images (rank 3 or 4, 3 channels; 1-channel images are returned as they are), "
-    "data_format. The output has one channel and the input's dtype (integer results truncated)."))
+    "data_format. The output has one channel and the input's dtype (integer results truncated)."),
+    static=("data_format",))
 rgb_to_hsv = image_op(_rgb_to_hsv, "rgb_to_hsv", (
     "Convert float RGB images with values in ``[0, 1]`` to HSV, every channel in ``[0, 1]``.\n\n"
-    "Args: images (rank 3 or 4, 3 channels, float dtype), data_format."))
+    "Args: images (rank 3 or 4, 3 channels, float dtype), data_format."), static=("data_format",))
 hsv_to_rgb = image_op(_hsv_to_rgb, "hsv_to_rgb", (
     "Convert float HSV images (values in ``[0, 1]``) to RGB.\n\n"
-    "Args: images (rank 3 or 4, 3 channels, float dtype), data_format."))
+    "Args: images (rank 3 or 4, 3 channels, float dtype), data_format."), static=("data_format",))
 
 __all__ = ["rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb"]

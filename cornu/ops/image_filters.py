@@ -116,16 +116,17 @@ gaussian_blur = image_op(_gaussian_blur, "gaussian_blur", (
     "Blur images with a Gaussian kernel, each channel separately, zero-padded to the same size.\n\n"
     "Args: images (rank 3 or 4), kernel_size (pair of ints), sigma (pair of floats or a tensor), "
     "data_format. As Keras's engines compute it, ``kernel_size[0]``/``sigma[0]`` act along the "
-    "width and ``kernel_size[1]``/``sigma[1]`` along the height. The input dtype is kept."))
+    "width and ``kernel_size[1]``/``sigma[1]`` along the height. The input dtype is kept."),
+    static=("kernel_size", "data_format"))
 sobel_edges = image_op(_sobel_edges, "sobel_edges", (
     "Sobel gradients of a batch of images (rank 4), zero-padded: output ``(..., 2)`` holds "
     "``[d/dy, d/dx]`` per pixel and channel, shape ``(b, h, w, c, 2)`` (channels first: "
-    "``(b, c, h, w, 2)``).\n\nArgs: images, data_format."))
+    "``(b, c, h, w, 2)``).\n\nArgs: images, data_format."), static=("data_format",))
 ssim = image_op(_ssim, "ssim", (
     "Structural similarity (Wang et al., 2004) of two images or batches, with a Gaussian window "
     "(``'valid'`` positions only), averaged over positions and channels.\n\n"
     "Args: image1, image2 (same shape, rank 3 or 4), max_val (dynamic range), filter_size, "
     "filter_sigma, k1, k2, data_format. Returns one value per image (a scalar when unbatched), in "
-    "``image1``'s dtype."))
+    "``image1``'s dtype."), static=("filter_size", "data_format"))
 
 __all__ = ["gaussian_blur", "sobel_edges", "ssim"]

@@ -219,10 +219,12 @@ extract_patches = image_op(_extract_patches, "extract_patches", (
     "``size`` is an int or ``(height, width)`` for 2D patches of rank 3/4 images, or "
     "``(depth, height, width)`` for 3D patches of rank 4/5 volumes. Args: images, size, strides "
     "(default ``size``: non-overlapping), dilation_rate, padding (``'valid'`` or ``'same'``), "
-    "data_format. Output: ``(batch, out_h, out_w, h*w*channels)`` (channels first: features on axis 1)."))
+    "data_format. Output: ``(batch, out_h, out_w, h*w*channels)`` (channels first: features on axis 1)."),
+    static=("size", "strides", "dilation_rate", "padding", "data_format"))
 extract_patches_3d = image_op(_extract_patches_3d, "extract_patches_3d", (
     "Extract 3D patches of ``size`` (int or ``(depth, height, width)``) from volumes of rank 4 or 5.\n\n"
     "Args: volumes, size, strides (default ``size``), dilation_rate, padding (``'valid'`` or "
-    "``'same'``), data_format. Output: ``(batch, out_d, out_h, out_w, d*h*w*channels)``."))
+    "``'same'``), data_format. Output: ``(batch, out_d, out_h, out_w, d*h*w*channels)``."),
+    static=("size", "strides", "dilation_rate", "padding", "data_format"))
 
 __all__ = ["crop_images", "pad_images", "extract_patches", "extract_patches_3d"]

@@ -226,20 +226,30 @@ def _elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", 
     if not sigma > 0:
         raise ValueError(f"elastic_transform: `sigma` must be positive. Received: sigma={sigma}")
     x, unbatched = to_channels_last(images, data_format, "elastic_transform")
+    batch, height, width, _ = (int(d) for d in x.shape)
+    # Random displacements (dy, dx) per pixel, smoothed by a Gaussian of std ``sigma``.
+    noise = backend.random.normal((2 * batch, height, width, 1), dtype=compute_dtype(dtype_of(x)), seed=seed)
+    out = _displace(x, noise, alpha, sigma, interpolation, fill_mode, fill_value)
+    return from_channels_last(out, data_format, unbatched)
+
+
+def _displace_fn(x, noise, alpha, sigma, interpolation, fill_mode, fill_value):
+    """Channels-last ``x`` resampled at the grid moved by ``alpha`` times the smoothed ``sigma * noise``."""
     dtype = dtype_of(x)
     work = compute_dtype(dtype)
     x = _core.cast(x, work)
     batch, height, width, _ = (int(d) for d in x.shape)
-    # Random displacements (dy, dx) per pixel, smoothed by a Gaussian of std ``sigma``.
-    noise = backend.random.normal((2 * batch, height, width, 1), dtype=work, seed=seed) * sigma
+    noise = noise * sigma
     size = int(6 * sigma) | 1
     shift = gaussian_filter(noise, size, sigma, size, sigma) * _core.cast(alpha, work)
     shift = _np.reshape(shift, (2, batch, height, width))
     grid_y, grid_x = np.meshgrid(np.arange(height, dtype=work), np.arange(width, dtype=work), indexing="ij")
     y_in = _core.convert_to_tensor(grid_y[None]) + shift[0]
     x_in = _core.convert_to_tensor(grid_x[None]) + shift[1]
-    out = sample(x, y_in, x_in, interpolation, fill_mode, fill_value)
-    return from_channels_last(restore_dtype(out, dtype), data_format, unbatched)
+    return restore_dtype(sample(x, y_in, x_in, interpolation, fill_mode, fill_value), dtype)
+
+
+_displace = backend.image.compile_composite(_displace_fn, ("sigma", "interpolation", "fill_mode"))
 
 
 def _elastic_spec(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect",
@@ -327,12 +337,13 @@ map_coordinates = image_op(_map_coordinates, "map_coordinates", (
     "Sample ``inputs`` (any rank) at the points ``coordinates`` (shape ``(inputs.ndim, ...)``).\n\n"
     "Args: inputs, coordinates, order (0: nearest, 1: linear), fill_mode (``'constant'``, "
     "``'nearest'``, ``'wrap'``, ``'mirror'``, ``'reflect'``, as in SciPy's documentation), "
-    "fill_value. Output: ``coordinates.shape[1:]`` in the inputs' dtype (integers rounded)."))
+    "fill_value. Output: ``coordinates.shape[1:]`` in the inputs' dtype (integers rounded)."),
+    static=("order", "fill_mode"))
 perspective_transform = image_op(_perspective_transform, "perspective_transform", (
     "Warp images by the perspective transform that takes ``end_points`` (in the output) to "
     "``start_points`` (in the input); points are ``(x, y)``, shape ``(4, 2)`` or ``(N, 4, 2)``.\n\n"
     "Args: images (rank 3 or 4), start_points, end_points, interpolation (``'bilinear'`` or "
-    "``'nearest'``), fill_value (outside the input), data_format."))
+    "``'nearest'``), fill_value (outside the input), data_format."), static=("interpolation", "data_format"))
 elastic_transform = image_op(_elastic_transform, "elastic_transform", (
     "Elastic deformation: displace each pixel by Gaussian noise smoothed with std ``sigma`` "
     "(kernel ``int(6 sigma) | 1``) and scaled by ``alpha``.\n\n"
@@ -345,6 +356,7 @@ scale_and_translate = image_op(_scale_and_translate, "scale_and_translate", (
     "Args: images, output_shape, scale, translation (one entry per spatial dim), spatial_dims, "
     "method (``'linear'``/``'bilinear'``/``'trilinear'``/``'triangle'``, "
     "``'cubic'``/``'bicubic'``/``'tricubic'``, ``'lanczos3'``, ``'lanczos5'``), antialias. Float "
-    "inputs keep their dtype; integers give float32."))
+    "inputs keep their dtype; integers give float32."),
+    static=("output_shape", "spatial_dims", "method", "antialias"))
 
 __all__ = ["map_coordinates", "perspective_transform", "elastic_transform", "scale_and_translate"]

@@ -205,13 +205,13 @@ def test_extract_patches_3d_dtypes_and_gradient():
     sym = I.extract_patches_3d(KerasTensor((None, 5, 6, 7, 2), "int32"), (1, 2, 3))
     assert sym.shape == (None, 5, 3, 2, 12) and sym.dtype == "int32"
     ints = (X * 100).astype("int32")
-    out = I.extract_patches(ints, 3, strides=1, data_format="channels_last")
+    out = I.extract_patches(ints, 2, strides=1, data_format="channels_last")
     assert dtype_of(out) == "int32"
-    np.testing.assert_array_equal(ops.convert_to_numpy(out), np_patches(ints, (3, 3), (1, 1), (1, 1), "valid"))
-    # Each pixel's gradient counts the 3x3 patches that contain it.
-    g = grad_of(lambda v: I.extract_patches(v, 3, strides=1, data_format="channels_last"), X)
-    rows = np.array([min(i, 9 - 3) - max(0, i - 2) + 1 for i in range(9)], "float32")
-    cols = np.array([min(j, 10 - 3) - max(0, j - 2) + 1 for j in range(10)], "float32")
+    np.testing.assert_array_equal(ops.convert_to_numpy(out), np_patches(ints, (2, 2), (1, 1), (1, 1), "valid"))
+    # Each pixel's gradient counts the 2x2 patches that contain it.
+    g = grad_of(lambda v: I.extract_patches(v, 2, strides=1, data_format="channels_last"), X)
+    rows = np.array([min(i, 9 - 2) - max(0, i - 1) + 1 for i in range(9)], "float32")
+    cols = np.array([min(j, 10 - 2) - max(0, j - 1) + 1 for j in range(10)], "float32")
     np.testing.assert_array_equal(g, np.broadcast_to(np.outer(rows, cols)[None, :, :, None], X.shape))
 
 
@@ -247,6 +247,17 @@ def test_gaussian_blur_gradient_is_the_blur_of_the_cotangent():
     c = rng.random(X.shape).astype("float32")
     g = grad_of(lambda v: ops.multiply(I.gaussian_blur(v, (5, 3), (1.3, 0.7), data_format="channels_last"), c), X)
     check(g, np_filter(c, np.outer(np_gauss(3, 0.7), np_gauss(5, 1.3))))
+
+
+@pytest.mark.parametrize("shifted_sums", [True, False])
+def test_both_filter_strategies_match_numpy(monkeypatch, shifted_sums):
+    from cornu.ops.image_base import depthwise
+
+    monkeypatch.setattr(backend.image, "SHIFTED_SUM_FILTERS", shifted_sums)
+    kernel = rng.standard_normal((2, 3, 2)).astype("float32")  # two (2, 3) filters per channel
+    out = np.stack([np_filter(X, kernel[..., f]) for f in range(2)], -1).reshape(X.shape[:3] + (6,))
+    check(depthwise(ops.convert_to_tensor(X), kernel), out)
+    check(depthwise(ops.convert_to_tensor(X), kernel[..., 0], "valid"), np_filter(X, kernel[..., 0], "valid"))
 
 
 def test_sobel_edges():
@@ -457,6 +468,8 @@ def test_scale_and_translate(method, antialias):
 
 def test_scale_and_translate_identity_dtypes_gradient_and_errors():
     check(I.scale_and_translate(X, X.shape, [1.0, 1.0], [0.0, 0.0], (1, 2), "linear"), X)
+    # An array output_shape (unhashable, so never a compile-time constant) works as well.
+    check(I.scale_and_translate(X, np.array(X.shape), np.ones(2), np.zeros(2), [1, 2], "linear"), X)
     sym = I.scale_and_translate(KerasTensor((2, 9, 10, 3), "uint8"), (2, 5, 17, 3), KerasTensor((2,)),
                                 KerasTensor((2,)), (-3, -2), "linear")
     assert sym.shape == (2, 5, 17, 3) and sym.dtype == "float32"  # integer images give float32, as jax.image
