@@ -32,3 +32,11 @@ __all__ += ["CategoryEncoding", "Discretization", "HashedCrossing", "Hashing", "
 for _cls in (CategoryEncoding, Discretization, HashedCrossing, Hashing, IntegerLookup, StringLookup,
              TextVectorization):
     register_builtin("keras.layers", _cls)
+
+# Audio spectrograms.
+from cornu.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: E402
+from cornu.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: E402
+
+__all__ += ["MelSpectrogram", "STFTSpectrogram"]
+for _cls in (MelSpectrogram, STFTSpectrogram):
+    register_builtin("keras.layers", _cls)
