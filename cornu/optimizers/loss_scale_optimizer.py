@@ -75,6 +75,10 @@ class LossScaleOptimizer(Optimizer):
         self.dynamic_scale.assign(new_scale)
         self.step_counter.assign(ops.where(ops.logical_or(grow, ops.logical_not(finite)), 0, counter))
 
+    def finalize_variable_values(self, var_list):
+        """The inner optimizer's end-of-training step (its EMA averages go into the weights)."""
+        self.inner_optimizer.finalize_variable_values(var_list)
+
     def get_config(self):
         from cornu.serialization import serialize_keras_object  # noqa: PLC0415
 

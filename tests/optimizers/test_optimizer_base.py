@@ -363,3 +363,19 @@ def test_stateless_apply_matches_apply():
         np.testing.assert_allclose(ops.convert_to_numpy(value), v.numpy(), rtol=1e-6)
     with pytest.raises(ValueError, match="optimizer_variables"):
         opt_b.stateless_apply(opt_vars[:-1], g, [b.value])
+
+
+def test_loss_scale_optimizer_puts_the_inner_ema_averages_in_at_the_end_of_fit():
+    import cornu
+    from cornu import layers
+
+    x = np.random.default_rng(0).standard_normal((32, 3)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    inner = optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5)
+    model = cornu.Sequential([cornu.Input((3,)), layers.Dense(1)])
+    model.compile(optimizer=optimizers.LossScaleOptimizer(inner), loss="mse")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    averages = [a for a in inner._model_variables_moving_average if a is not None]
+    assert averages
+    for weight, average in zip(model.trainable_variables, averages):
+        np.testing.assert_array_equal(weight.numpy(), average.numpy())
