@@ -13,7 +13,7 @@ import numpy as np
 from cornu import backend
 from cornu.ops import core as _core
 from cornu.ops import numpy as _np
-from cornu.ops.image_base import FILL_MODES, INTERPOLATIONS
+from cornu.ops.image_base import FILL_MODES, INTERPOLATIONS, image_op
 from cornu.ops.image_base import from_channels_last as _from_channels_last
 from cornu.ops.image_base import to_channels_last as _to_channels_last
 from cornu.ops.image_base import to_float as _float
@@ -22,7 +22,6 @@ from cornu.ops.image_filters import gaussian_blur, sobel_edges, ssim
 from cornu.ops.image_patches import crop_images, extract_patches, extract_patches_3d, pad_images
 from cornu.ops.image_warp import elastic_transform, map_coordinates, perspective_transform, sample, \
     scale_and_translate
-from cornu.ops.operation import make_op
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest")
 AFFINE_INTERPOLATIONS = INTERPOLATIONS
@@ -139,18 +138,21 @@ def _affine_transform(images, transform, interpolation="bilinear", fill_mode="co
     return _from_channels_last(out, data_format, unbatched)
 
 
-resize = make_op(_resize, "resize", (
+resize = image_op(_resize, "resize", (
     "Resize images to ``size=(height, width)`` with half-pixel centers (TensorFlow/Keras 3 "
     "semantics, no antialiasing).\n\n"
     "Args: images (rank 3 or 4), size, interpolation (``'bilinear'`` or ``'nearest'``), "
     "antialias (False only), crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode "
-    "(``'constant'``), fill_value, data_format."))
-affine_transform = make_op(_affine_transform, "affine_transform", (
+    "(``'constant'``), fill_value, data_format."),
+    static=("size", "interpolation", "antialias", "crop_to_aspect_ratio", "pad_to_aspect_ratio", "fill_mode",
+            "fill_value", "data_format"))
+affine_transform = image_op(_affine_transform, "affine_transform", (
     "Warp images with affine/projective transforms ``[a0, a1, a2, b0, b1, b2, c0, c1]`` "
     "mapping output pixels to input points.\n\n"
     "Args: images (rank 3 or 4), transform ((8,) or (batch, 8)), interpolation "
     "(``'bilinear'`` or ``'nearest'``), fill_mode (``'constant'``, ``'nearest'``, ``'wrap'``, "
-    "``'mirror'``, ``'reflect'``), fill_value, data_format."))
+    "``'mirror'``, ``'reflect'``), fill_value, data_format."),
+    static=("interpolation", "fill_mode", "data_format"))
 
 __all__ = ["resize", "affine_transform", "rgb_to_grayscale", "rgb_to_hsv", "hsv_to_rgb", "crop_images",
            "pad_images", "extract_patches", "extract_patches_3d", "gaussian_blur", "sobel_edges", "ssim",
