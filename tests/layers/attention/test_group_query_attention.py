@@ -156,20 +156,19 @@ def test_dropout_applies_in_training_only():
     np.testing.assert_allclose(backend.convert_to_numpy(clean).sum(-1), 1.0, rtol=1e-5)
 
 
-def test_in_a_model_trains_and_round_trips_a_keras_file(tmp_path):
+def test_masked_causal_model_round_trips_a_keras_file(tmp_path):
+    # (one training step runs in the harness test above)
     inp = cornu.Input((4,), dtype="int32")
     x = layers.Embedding(20, 8, mask_zero=True)(inp)
-    att = layers.GroupQueryAttention(2, 4, 2)(x, x, use_causal_mask=True)
-    model = cornu.Model(inp, layers.Dense(1)(layers.GlobalAveragePooling1D()(att)))
-    model.compile(optimizer="adam", loss="mse")
-    data = np.array([[1, 2, 3, 0], [4, 5, 6, 7], [2, 2, 0, 0], [9, 8, 7, 6]], "int32")
-    history = model.fit(data, np.ones((4, 1), "float32"), epochs=1, batch_size=4, verbose=0)
-    assert all(np.isfinite(history.history["loss"]))
+    att = layers.GroupQueryAttention(2, 4, 2, bias_initializer="random_normal")(x, x, use_causal_mask=True)
+    model = cornu.Model(inp, layers.GlobalAveragePooling1D()(att))
+    data = np.array([[1, 2, 3, 0], [4, 5, 6, 7]], "int32")
+    out = backend.convert_to_numpy(model(data))
+    assert np.all(np.isfinite(out))
     path = str(tmp_path / "gqa.keras")
     model.save(path)
     loaded = cornu.saving.load_model(path)
-    np.testing.assert_allclose(backend.convert_to_numpy(loaded(data)), backend.convert_to_numpy(model(data)),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(backend.convert_to_numpy(loaded(data)), out, rtol=1e-5, atol=1e-6)
 
 
 def test_bad_arguments_raise_clear_errors():
