@@ -169,7 +169,10 @@ def test_crop_and_pad_symbolic_shapes():
 def test_crop_and_pad_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
-    with pytest.raises(TypeError, match="must be an int"):
+
+
+def test_crop_and_pad_amounts_must_be_ints():
+    with pytest.raises(TypeError, match="`top_padding` must be an int"):
         I.pad_images(X, 1.5, 1, 1, 1)
 
 
@@ -468,8 +471,6 @@ def test_scale_and_translate(method, antialias):
 
 def test_scale_and_translate_identity_dtypes_gradient_and_errors():
     check(I.scale_and_translate(X, X.shape, [1.0, 1.0], [0.0, 0.0], (1, 2), "linear"), X)
-    # An array output_shape (unhashable, so never a compile-time constant) works as well.
-    check(I.scale_and_translate(X, np.array(X.shape), np.ones(2), np.zeros(2), [1, 2], "linear"), X)
     sym = I.scale_and_translate(KerasTensor((2, 9, 10, 3), "uint8"), (2, 5, 17, 3), KerasTensor((2,)),
                                 KerasTensor((2,)), (-3, -2), "linear")
     assert sym.shape == (2, 5, 17, 3) and sym.dtype == "float32"  # integer images give float32, as jax.image
@@ -485,3 +486,14 @@ def test_scale_and_translate_identity_dtypes_gradient_and_errors():
         I.scale_and_translate(img, (3, 3), [1.0], [0.0], (0, 1), "linear")
     with pytest.raises(ValueError, match="output_shape"):
         I.scale_and_translate(img, (3, 5), [1.0], [0.0], (0,), "linear")
+
+
+def test_compile_composite_reads_variables_and_falls_back_for_unhashable_static_arguments():
+    def fn(x, shape, scale=1.0):
+        return ops.multiply(ops.reshape(x, tuple(int(s) for s in shape)), scale)
+
+    run = backend.image.compile_composite(fn, ("shape",))
+    x = np.arange(6, dtype="float32")
+    check(run(x, [2, 3], scale=2.0), 2 * x.reshape(2, 3))
+    check(run(cornu.Variable(x), (3, 2), [0.5]), 0.5 * x.reshape(3, 2))  # a list of numbers is one array
+    check(run(x, np.array([1, 6])), x.reshape(1, 6))  # an array is unhashable: runs fn as it is
