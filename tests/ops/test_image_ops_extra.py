@@ -2,7 +2,6 @@
 values eagerly in both layouts, dtypes, symbolic shapes, gradients and argument errors."""
 import colorsys
 import itertools
-import math
 
 import numpy as np
 import pytest
