@@ -2,6 +2,7 @@
 splitting and reshaping helpers); part of ``cornu.ops.numpy``."""
 from cornu import backend
 from cornu.backend import KerasTensor, any_symbolic_tensors
+from cornu.backend.common import op_checks
 from cornu.ops.operation import FunctionOperation, make_op
 
 _b = backend.numpy
@@ -163,8 +164,7 @@ isin = make_op(
 
 
 def _nonzero_spec(x):
-    if len(x.shape) == 0:
-        raise ValueError("nonzero: `x` must have rank >= 1 (a 0-d tensor has no axes to index).")
+    op_checks.check_nonzero_rank(x.shape)
     return tuple(KerasTensor((None,), dtype="int32") for _ in x.shape)
 
 

@@ -7,10 +7,10 @@ import functools
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from cornu.backend import config
-from cornu.backend.common import ctc_decoding
+from cornu.backend.common import ctc_decoding, op_checks
+from cornu.backend.common.op_checks import pair as _pair
 from cornu.backend.jax.core import convert_to_tensor, to_jax_dtype
 
 __all__ = ["sparse_sigmoid", "threshold", "polar", "psnr", "adaptive_average_pool", "adaptive_max_pool",
@@ -22,10 +22,6 @@ t = convert_to_tensor
 def _float(x):
     x = t(x)
     return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(to_jax_dtype(config.floatx()))
-
-
-def _pair(value):
-    return (value, value) if isinstance(value, int) else tuple(value)
 
 
 def sparse_sigmoid(x):
@@ -60,18 +56,8 @@ def psnr(x1, x2, max_val):
 
 
 # -- adaptive pooling ----------------------------------------------------------------
-def _windows(size, out):
-    """Gather indices ``(out, width)`` of the adaptive bins over ``size`` elements, and their validity."""
-    i = np.arange(out)
-    start, end = (i * size) // out, -((-(i + 1) * size) // out)
-    width = int((end - start).max())
-    index = start[:, None] + np.arange(width)[None, :]
-    valid = index < end[:, None]
-    return np.where(valid, index, end[:, None] - 1), valid
-
-
 def _pool_axis(x, axis, out, average):
-    index, valid = _windows(x.shape[axis], out)
+    index, valid = op_checks.adaptive_windows(x.shape[axis], out)
     taken = jnp.take(x, index.ravel(), axis=axis)
     shape = list(x.shape)
     shape[axis:axis + 1] = list(index.shape)
@@ -91,7 +77,7 @@ def _adaptive_pool(x, output_size, first_axis, average):
 
 
 def _adaptive_args(x, output_size, data_format):
-    output_size = (output_size,) * (x.ndim - 2) if isinstance(output_size, int) else tuple(output_size)
+    output_size = op_checks.spatial_size(output_size, x.ndim)
     return output_size, 2 if config.standardize_data_format(data_format) == "channels_first" else 1
 
 
@@ -134,19 +120,6 @@ def space_to_depth(x, block_size, data_format="channels_last"):
     return x.transpose(0, 1, 3, 2, 4, 5).reshape(n, h // r, w // r, r * r * c)
 
 
-def _block_slices(blocks, kernel, dilation, stride):
-    """For each kernel offset ``(i, j)``, the strided slices of the padded image it touches."""
-    for i in range(kernel[0]):
-        for j in range(kernel[1]):
-            rows = slice(i * dilation[0], i * dilation[0] + (blocks[0] - 1) * stride[0] + 1, stride[0])
-            cols = slice(j * dilation[1], j * dilation[1] + (blocks[1] - 1) * stride[1] + 1, stride[1])
-            yield i, j, rows, cols
-
-
-def _blocks(size, kernel, dilation, padding, stride):
-    return tuple((size[a] + 2 * padding[a] - dilation[a] * (kernel[a] - 1) - 1) // stride[a] + 1 for a in (0, 1))
-
-
 def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding ``(N, C, H, W)`` blocks as columns ``(N, C * kH * kW, L)`` (im2col)."""
     return _unfold(t(x), *map(_pair, (kernel_size, dilation, padding, stride)))
@@ -155,9 +128,9 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 @functools.partial(jax.jit, static_argnums=(1, 2, 3, 4))
 def _unfold(x, kernel, dilation, padding, stride):
     n, c, h, w = x.shape
-    blocks = _blocks((h, w), kernel, dilation, padding, stride)
+    blocks = op_checks.unfold_blocks((h, w), kernel, dilation, padding, stride)
     x = jnp.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
-    cols = [x[:, :, rows, cs] for _, _, rows, cs in _block_slices(blocks, kernel, dilation, stride)]
+    cols = [x[:, :, rows, cs] for _, _, rows, cs in op_checks.block_slices(blocks, kernel, dilation, stride)]
     cols = jnp.stack(cols, axis=2)  # (n, c, kH * kW, bH, bW)
     return cols.reshape(n, c * kernel[0] * kernel[1], blocks[0] * blocks[1])
 
@@ -169,11 +142,11 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
 
 @functools.partial(jax.jit, static_argnums=(1, 2, 3, 4, 5))
 def _fold(x, size, kernel, dilation, padding, stride):
-    blocks = _blocks(size, kernel, dilation, padding, stride)
+    blocks = op_checks.unfold_blocks(size, kernel, dilation, padding, stride)
     n = x.shape[0]
     x = x.reshape(n, -1, kernel[0], kernel[1], blocks[0], blocks[1])
     out = jnp.zeros((n, x.shape[1], size[0] + 2 * padding[0], size[1] + 2 * padding[1]), x.dtype)
-    for i, j, rows, cols in _block_slices(blocks, kernel, dilation, stride):
+    for i, j, rows, cols in op_checks.block_slices(blocks, kernel, dilation, stride):
         out = out.at[:, :, rows, cols].add(x[:, :, i, j])
     return out[:, :, padding[0]:padding[0] + size[0], padding[1]:padding[1] + size[1]]
 

@@ -5,7 +5,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
-from cornu.backend.common import dtypes
+from cornu.backend.common import dtypes, op_checks
 from cornu.backend.jax.core import to_jax_dtype
 from cornu.backend.jax.numpy import _axis, _float, t
 
@@ -16,9 +16,6 @@ __all__ = [
     "diagflat", "rot90", "fliplr", "flipud", "kron", "inner", "trapezoid", "correlate", "corrcoef",
     "isin", "nonzero", "unravel_index", "slogdet", "vectorize",
 ]
-
-_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
-
 
 def _is_float(x):
     return jnp.issubdtype(x.dtype, jnp.inexact)
@@ -37,11 +34,6 @@ def _promote(*xs):
     xs = [t(x) for x in xs]
     common = to_jax_dtype(dtypes.result_type(*[x.dtype for x in xs]))
     return [x.astype(common) for x in xs]
-
-
-def _check_method(method):
-    if method not in _METHODS:
-        raise ValueError(f"Invalid `method`: {method!r}. Expected one of {', '.join(map(repr, _METHODS))}.")
 
 
 # -- NaN-aware reductions -----------------------------------------------------------
@@ -135,7 +127,7 @@ def nanstd(x, axis=None, keepdims=False):
 
 # -- quantiles ----------------------------------------------------------------------
 def _quantile(fn, x, q, axis, method, keepdims, scale=1.0, skip_nan=True):
-    _check_method(method)
+    op_checks.check_quantile_method(method)
     x = _float(x)
     q = t(q).astype(jnp.float32 if x.dtype in (jnp.float16, jnp.bfloat16) else x.dtype)
     axis = _axis(axis)
@@ -174,21 +166,18 @@ def nanmedian(x, axis=None, keepdims=False):
 def ptp(x, axis=None, keepdims=False):
     """Range (maximum minus minimum) along ``axis``."""
     x = t(x)
-    if x.dtype == jnp.bool_:
-        raise TypeError("ptp: `x` must be numeric, not bool (the difference of booleans is undefined).")
+    op_checks.check_ptp_dtype(x.dtype == jnp.bool_)
     return jnp.ptp(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def argpartition(x, kth, axis=-1):
     """Indices that partition ``x`` around its ``kth`` smallest element."""
-    if not isinstance(kth, int) or isinstance(kth, bool):
-        raise ValueError(f"argpartition: `kth` must be an integer. Received: kth={kth!r}")
+    op_checks.check_kth(kth)
     x = t(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
     n = x.shape[axis]
-    if not -n <= kth < n:
-        raise ValueError(f"argpartition: `kth`={kth} is out of bounds for an axis of size {n}.")
+    op_checks.check_kth_bounds(kth, n)
     if x.dtype == jnp.bool_:
         x = x.astype(jnp.int8)
     return jnp.argpartition(x, kth % n, axis=axis).astype(jnp.int32)
@@ -200,43 +189,25 @@ def array_split(x, indices_or_sections, axis=0):
     return list(jnp.array_split(t(x), indices_or_sections, axis=axis))
 
 
-def _split(x, indices_or_sections, axis, name):
-    if isinstance(indices_or_sections, int):
-        size = x.shape[axis]
-        if indices_or_sections <= 0 or size % indices_or_sections:
-            raise ValueError(
-                f"{name}: `indices_or_sections`={indices_or_sections} must divide the size {size} "
-                f"of axis {axis} into equal parts."
-            )
-    else:
-        indices_or_sections = [int(i) for i in indices_or_sections]
-    return list(jnp.split(x, indices_or_sections, axis=axis))
-
-
-def _need_rank(x, rank, name):
-    if x.ndim < rank:
-        raise ValueError(f"{name} needs a tensor of rank >= {rank}. Received: x.shape={tuple(x.shape)}")
+def _split(x, indices_or_sections, name):
+    x = t(x)
+    sections, axis = op_checks.split_plan(name, x.shape, indices_or_sections)
+    return list(jnp.split(x, sections, axis=axis))
 
 
 def hsplit(x, indices_or_sections):
     """Split along axis 1 (axis 0 for 1-D ``x``)."""
-    x = t(x)
-    _need_rank(x, 1, "hsplit")
-    return _split(x, indices_or_sections, 0 if x.ndim == 1 else 1, "hsplit")
+    return _split(x, indices_or_sections, "hsplit")
 
 
 def vsplit(x, indices_or_sections):
     """Split along axis 0 (``x`` at least 2-D)."""
-    x = t(x)
-    _need_rank(x, 2, "vsplit")
-    return _split(x, indices_or_sections, 0, "vsplit")
+    return _split(x, indices_or_sections, "vsplit")
 
 
 def dsplit(x, indices_or_sections):
     """Split along axis 2 (``x`` at least 3-D)."""
-    x = t(x)
-    _need_rank(x, 3, "dsplit")
-    return _split(x, indices_or_sections, 2, "dsplit")
+    return _split(x, indices_or_sections, "dsplit")
 
 
 def dstack(xs):
@@ -249,21 +220,14 @@ def append(x1, x2, axis=None):
     x1, x2 = _promote(x1, x2)
     if axis is None:
         return jnp.concatenate([x1.reshape(-1), x2.reshape(-1)])
-    if x1.ndim != x2.ndim or [s for i, s in enumerate(x1.shape) if i != axis % x1.ndim] != [
-            s for i, s in enumerate(x2.shape) if i != axis % x1.ndim]:
-        raise ValueError(
-            f"append: `x1` and `x2` must have the same shape except along axis {axis}. Received: "
-            f"x1.shape={tuple(x1.shape)}, x2.shape={tuple(x2.shape)}"
-        )
+    op_checks.check_append_shapes(x1.shape, x2.shape, axis)
     return jnp.concatenate([x1, x2], axis=axis)
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The diagonal over ``axis1``/``axis2``, placed as the last axis."""
     x = t(x)
-    _need_rank(x, 2, "diagonal")
-    if axis1 % x.ndim == axis2 % x.ndim:
-        raise ValueError(f"diagonal: `axis1` and `axis2` must differ. Received: axis1={axis1}, axis2={axis2}")
+    op_checks.check_diagonal_axes(x.shape, axis1, axis2)
     return jnp.diagonal(x, offset=offset, axis1=axis1, axis2=axis2)
 
 
@@ -275,24 +239,20 @@ def diagflat(x, k=0):
 def rot90(array, k=1, axes=(0, 1)):
     """Rotate by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second)."""
     x = t(array)
-    _need_rank(x, 2, "rot90")
-    axes = tuple(axes)
-    if len(axes) != 2 or axes[0] % x.ndim == axes[1] % x.ndim:
-        raise ValueError(f"rot90: `axes` must be two different axes of `array`. Received: axes={axes}")
-    return jnp.rot90(x, k=k, axes=tuple(axes))
+    return jnp.rot90(x, k=k, axes=op_checks.rot90_axes(x.shape, axes))
 
 
 def fliplr(x):
     """Reverse axis 1."""
     x = t(x)
-    _need_rank(x, 2, "fliplr")
+    op_checks.need_rank("fliplr", x.shape, 2)
     return jnp.flip(x, axis=1)
 
 
 def flipud(x):
     """Reverse axis 0."""
     x = t(x)
-    _need_rank(x, 1, "flipud")
+    op_checks.need_rank("flipud", x.shape, 1)
     return jnp.flip(x, axis=0)
 
 
@@ -308,11 +268,7 @@ def kron(x1, x2):
 def inner(x1, x2):
     """Sum-product over the last axes (a product when either is a scalar)."""
     x1, x2 = _promote(x1, x2)
-    if x1.ndim and x2.ndim and x1.shape[-1] != x2.shape[-1]:
-        raise ValueError(
-            f"inner: the last axes of `x1` and `x2` must match. Received: x1.shape={tuple(x1.shape)}, "
-            f"x2.shape={tuple(x2.shape)}"
-        )
+    op_checks.check_inner_shapes(x1.shape, x2.shape)
     return jnp.inner(x1, x2)
 
 
@@ -325,22 +281,14 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 def correlate(x1, x2, mode="valid"):
     """Cross-correlation of two 1-D tensors, ``c[k] = sum_n x1[n + k] * x2[n]``."""
     a, b = t(x1), t(x2)
-    for name, v in (("x1", a), ("x2", b)):
-        if v.ndim != 1:
-            raise ValueError(f"correlate: `{name}` must be 1-D. Received: {name}.shape={tuple(v.shape)}")
-    if mode not in ("valid", "same", "full"):
-        raise ValueError(f"Invalid `mode`: {mode!r}. Expected one of 'valid', 'same', 'full'.")
-    dtype = dtypes.result_type(a.dtype, b.dtype)
-    dtype = "float64" if dtype == "int64" else dtype if dtype in ("bfloat16", "float16", "float64") else "float32"
-    dtype = to_jax_dtype(dtype)
+    dtype = to_jax_dtype(op_checks.correlate_dtype(a.shape, b.shape, a.dtype, b.dtype, mode))
     return jnp.correlate(a.astype(dtype), b.astype(dtype), mode=mode)
 
 
 def corrcoef(x):
     """Pearson correlation coefficients between the rows of ``x``."""
     x = t(x)
-    if x.ndim > 2:
-        raise ValueError(f"corrcoef: `x` must be 1-D or 2-D. Received: x.shape={tuple(x.shape)}")
+    op_checks.check_corrcoef_rank(x.shape)
     dtype = jnp.float64 if x.dtype == jnp.int64 else _float(x).dtype
     return jnp.corrcoef(x.astype(dtype))
 
@@ -354,24 +302,21 @@ def isin(x1, x2, assume_unique=False, invert=False):
 def nonzero(x):
     """Indices of the non-zero elements: one int32 vector per axis of ``x``."""
     x = t(x)
-    if x.ndim == 0:
-        raise ValueError("nonzero: `x` must have rank >= 1 (a 0-d tensor has no axes to index).")
+    op_checks.check_nonzero_rank(x.shape)
     return tuple(i.astype(jnp.int32) for i in jnp.nonzero(x))
 
 
 def unravel_index(indices, shape):
     """Convert flat indices into a tuple of coordinate tensors for ``shape`` (dtype of ``indices``)."""
     indices = t(indices)
-    if not jnp.issubdtype(indices.dtype, jnp.integer):
-        raise TypeError(f"unravel_index: `indices` must be integers. Received dtype {indices.dtype}.")
+    op_checks.check_integer_indices(jnp.issubdtype(indices.dtype, jnp.integer), indices.dtype)
     return tuple(i.astype(indices.dtype) for i in jnp.unravel_index(indices, tuple(shape)))
 
 
 def slogdet(x):
     """``(sign, log|det|)`` of square matrices over the last two axes."""
     x = t(x)
-    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
-        raise ValueError(f"slogdet: `x` must be square matrices (..., n, n). Received: x.shape={tuple(x.shape)}")
+    op_checks.check_square_matrices(x.shape)
     return tuple(jnp.linalg.slogdet(_float(x)))
 
 

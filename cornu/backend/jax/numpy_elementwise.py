@@ -9,7 +9,7 @@ import numpy as np
 from jax import lax
 
 from cornu.backend import config
-from cornu.backend.common import dtypes
+from cornu.backend.common import dtypes, op_checks
 from cornu.backend.jax.core import to_jax_dtype
 from cornu.backend.jax.numpy import _float, t
 
@@ -22,10 +22,6 @@ __all__ = [
 ]
 
 _HALF = (jnp.float16, jnp.bfloat16)
-
-
-def _name(x):
-    return dtypes.standardize_dtype(x.dtype)
 
 
 def _is_scalar(x):
@@ -73,15 +69,8 @@ def _integer_pair(op, x1, x2, names, allow_bool=True):
     """Operands of an integer op, promoted together; each must be an integer or boolean tensor
     (and, unless ``allow_bool``, not both boolean)."""
     a, b = _pair(x1, x2)
-    for arg, v in zip(names, (a, b)):
-        kind = _name(v)
-        if kind not in dtypes.INT_TYPES + ("bool",):
-            raise TypeError(f"`{op}` needs an integer or boolean tensor for argument `{arg}`. Received dtype {kind}.")
-    dtype = dtypes.result_type(a.dtype, b.dtype)
-    if dtype == "bool" and not allow_bool:
-        raise TypeError(f"`{op}` needs an integer operand for argument `{names[0]}` or `{names[1]}`. "
-                        "Received two boolean tensors.")
-    return a.astype(to_jax_dtype(dtype)), b.astype(to_jax_dtype(dtype))
+    dtype = to_jax_dtype(op_checks.integer_pair_dtype(op, names, a.dtype, b.dtype, allow_bool))
+    return a.astype(dtype), b.astype(dtype)
 
 
 # -- bitwise --------------------------------------------------------------------------------------
@@ -103,9 +92,7 @@ def bitwise_xor(x, y):
 def bitwise_not(x):
     """``~x``: bit inversion of integers, logical not of booleans."""
     x = t(x)
-    if _name(x) not in dtypes.INT_TYPES + ("bool",):
-        raise TypeError(f"`bitwise_not` needs an integer or boolean tensor for argument `x`. "
-                        f"Received dtype {_name(x)}.")
+    op_checks.check_integer_or_bool("bitwise_not", "x", x.dtype)
     return jnp.invert(x)
 
 
@@ -202,8 +189,7 @@ def sinc(x):
 def ldexp(x1, x2):
     """``x1 * 2**x2`` for an integer exponent ``x2``."""
     a, b = t(x1), t(x2)  # the result takes x1's float type: no weak typing needed
-    if _name(b) not in dtypes.INT_TYPES:
-        raise TypeError(f"`ldexp` needs an integer exponent for argument `x2`. Received dtype {_name(b)}.")
+    op_checks.check_integer_exponent(b.dtype)
     a = _float(a)
     out_dtype = a.dtype
     if a.dtype in _HALF:
@@ -287,11 +273,7 @@ def kaiser(x, beta):
 # -- constructors ----------------------------------------------------------------------------------
 def _space_dtypes(start, stop, dtype):
     """(output dtype, compute dtype) of logspace/geomspace."""
-    if dtype is None:
-        found = [t(a).dtype for a in (start, stop) if not _is_scalar(a)]
-        name = dtypes.result_type(*found) if found else config.floatx()
-        dtype = name if name in dtypes.FLOAT_TYPES else config.floatx()
-    out = to_jax_dtype(dtype)
+    out = to_jax_dtype(op_checks.space_dtype(dtype, (t(a).dtype for a in (start, stop) if not _is_scalar(a))))
     exact = out == np.dtype("float64") or not jnp.issubdtype(out, jnp.floating)
     return out, to_jax_dtype("float64") if exact else jnp.float32
 
@@ -360,7 +342,7 @@ def view(x, dtype=None):
     if x.dtype == jnp.bool_:
         x = x.astype(jnp.uint8)
     old, new = x.dtype.itemsize, target.itemsize
-    _check_view(tuple(x.shape), old, new, dtype)
+    op_checks.check_view(tuple(x.shape), old, new, dtype)
     if old > new:  # each item splits into old // new trailing items
         out = lax.bitcast_convert_type(x, target)
         out = out.reshape(x.shape[:-1] + (x.shape[-1] * (old // new),))
@@ -370,12 +352,3 @@ def view(x, dtype=None):
         out = lax.bitcast_convert_type(x, target)
     return out != 0 if as_bool else out
 
-
-def _check_view(shape, old_size, new_size, dtype):
-    if old_size == new_size:
-        return
-    if not shape:
-        raise ValueError(f"`view` cannot reinterpret a scalar as dtype {dtype!r}: the item sizes differ.")
-    if (shape[-1] * old_size) % new_size:
-        raise ValueError(f"`view` cannot reinterpret shape {shape} ({old_size}-byte items) as dtype {dtype!r}: "
-                         f"the last axis holds {shape[-1] * old_size} bytes, not a multiple of {new_size}.")

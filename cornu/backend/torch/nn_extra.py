@@ -3,12 +3,12 @@
 Arguments arrive validated and normalized by ``cornu.ops.nn`` (tuples of ints,
 a standard ``data_format``); these functions do the arithmetic.
 """
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from cornu.backend import config
-from cornu.backend.common import ctc_decoding
+from cornu.backend.common import ctc_decoding, op_checks
+from cornu.backend.common.op_checks import pair as _pair
 from cornu.backend.torch.core import convert_to_tensor, to_torch_dtype
 
 __all__ = ["sparse_sigmoid", "threshold", "polar", "psnr", "adaptive_average_pool", "adaptive_max_pool",
@@ -20,10 +20,6 @@ t = convert_to_tensor
 def _float(x):
     x = t(x)
     return x if x.is_floating_point() else x.to(to_torch_dtype(config.floatx()))
-
-
-def _pair(value):
-    return (value, value) if isinstance(value, int) else tuple(value)
 
 
 def sparse_sigmoid(x):
@@ -67,25 +63,13 @@ def _restore_format(x, data_format):
     return x if data_format == "channels_first" else torch.movedim(x, 1, -1)
 
 
-def _bins(size, out):
-    """Window ``[start, end)`` of each of ``out`` adaptive-pooling bins over ``size`` elements."""
-    i = np.arange(out)
-    return (i * size) // out, -((-(i + 1) * size) // out)
-
-
 def _gather_max(x, axis, out):
     """Adaptive max along one axis by gathering every window (any dtype)."""
-    start, end = _bins(x.shape[axis], out)
-    width = int((end - start).max())
-    index = np.minimum(start[:, None] + np.arange(width)[None, :], end[:, None] - 1)  # repeats are harmless
+    index, _ = op_checks.adaptive_windows(x.shape[axis], out)  # repeated indices are harmless
     taken = torch.index_select(x, axis, torch.as_tensor(index.ravel(), device=x.device))
     shape = list(x.shape)
-    shape[axis:axis + 1] = [out, width]
+    shape[axis:axis + 1] = list(index.shape)
     return torch.amax(taken.reshape(shape), dim=axis + 1)
-
-
-def _spatial_size(output_size, rank):
-    return (output_size,) * (rank - 2) if isinstance(output_size, int) else tuple(output_size)
 
 
 def adaptive_average_pool(inputs, output_size, data_format=None):
@@ -93,14 +77,14 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
     data_format = config.standardize_data_format(data_format)
     x = _channels_first(_float(inputs), data_format)
     pool = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}[x.ndim - 2]
-    return _restore_format(pool(x, _spatial_size(output_size, x.ndim)), data_format)
+    return _restore_format(pool(x, op_checks.spatial_size(output_size, x.ndim)), data_format)
 
 
 def adaptive_max_pool(inputs, output_size, data_format=None):
     """Maximum over adaptive windows so that the spatial shape becomes ``output_size``."""
     data_format = config.standardize_data_format(data_format)
     x = _channels_first(t(inputs), data_format)
-    output_size = _spatial_size(output_size, x.ndim)
+    output_size = op_checks.spatial_size(output_size, x.ndim)
     if x.is_floating_point():
         pool = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}[x.ndim - 2]
         out = pool(x, output_size)

@@ -1,12 +1,11 @@
 """Torch engine: NumPy ops over whole arrays beyond the core set (NaN-aware reductions,
 percentiles, splitting and reshaping helpers), re-exported by ``cornu.backend.torch.numpy``."""
 import math
-import re
 
 import torch
 
 from cornu.backend import config
-from cornu.backend.common import dtypes
+from cornu.backend.common import dtypes, op_checks
 from cornu.backend.torch.core import to_torch_dtype
 from cornu.backend.torch.numpy import _common, argmax, argmin, t
 
@@ -17,9 +16,6 @@ __all__ = [
     "diagflat", "rot90", "fliplr", "flipud", "kron", "inner", "trapezoid", "correlate", "corrcoef",
     "isin", "nonzero", "unravel_index", "slogdet", "vectorize",
 ]
-
-
-_METHODS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
 # -- helpers ----------------------------------------------------------------------
@@ -37,14 +33,7 @@ def _to_float(x):
 
 
 def _dims(x, axis):
-    """The reduced dimensions of ``x`` for ``axis`` (None: all), sorted and non-negative."""
-    if axis is None:
-        return tuple(range(x.ndim))
-    axes = tuple(axis) if isinstance(axis, (list, tuple)) else (axis,)
-    for a in axes:
-        if not -x.ndim <= a < max(x.ndim, 1):
-            raise ValueError(f"axis {a} is out of bounds for a tensor of rank {x.ndim}.")
-    return tuple(sorted({a % max(x.ndim, 1) for a in axes})) if x.ndim else ()
+    return op_checks.reduced_dims(x.ndim, axis)
 
 
 def _keep(fn, x, dims, **kwargs):
@@ -190,8 +179,7 @@ def nanstd(x, axis=None, keepdims=False):
 # -- quantiles ----------------------------------------------------------------------
 def _quantile(x, q, axis, method, keepdims, skip_nan):
     """NumPy's quantile over ``axis`` for ``q`` in [0, 1] (``q``'s shape leads the output)."""
-    if method not in _METHODS:
-        raise ValueError(f"Invalid `method`: {method!r}. Expected one of {', '.join(map(repr, _METHODS))}.")
+    op_checks.check_quantile_method(method)
     x = t(x)
     out_dtype = x.dtype if x.is_floating_point() else _floatx()
     work = x.to(torch.float64 if out_dtype == torch.float64 else torch.float32)
@@ -254,8 +242,7 @@ def nanmedian(x, axis=None, keepdims=False):
 def ptp(x, axis=None, keepdims=False):
     """Range (maximum minus minimum) along ``axis``."""
     x = t(x)
-    if x.dtype == torch.bool:
-        raise TypeError("ptp: `x` must be numeric, not bool (the difference of booleans is undefined).")
+    op_checks.check_ptp_dtype(x.dtype == torch.bool)
     dims = _dims(x, axis)
     out = _keep(torch.amax, x, dims) - _keep(torch.amin, x, dims)
     return _finish(out, dims, keepdims)
@@ -263,14 +250,11 @@ def ptp(x, axis=None, keepdims=False):
 
 def argpartition(x, kth, axis=-1):
     """Indices that partition ``x`` around its ``kth`` smallest element (here: a full stable sort)."""
-    if not isinstance(kth, int) or isinstance(kth, bool):
-        raise ValueError(f"argpartition: `kth` must be an integer. Received: kth={kth!r}")
+    op_checks.check_kth(kth)
     x = t(x)
     if axis is None:
         x, axis = x.reshape(-1), 0
-    n = x.shape[axis]
-    if not -n <= kth < n:
-        raise ValueError(f"argpartition: `kth`={kth} is out of bounds for an axis of size {n}.")
+    op_checks.check_kth_bounds(kth, x.shape[axis])
     if x.dtype == torch.bool:
         x = x.to(torch.int8)
     return torch.argsort(x, dim=axis, stable=True).to(torch.int32)
@@ -282,43 +266,25 @@ def array_split(x, indices_or_sections, axis=0):
     return list(torch.tensor_split(t(x), indices_or_sections, dim=axis))
 
 
-def _split(x, indices_or_sections, axis, name):
-    if isinstance(indices_or_sections, int):
-        size = x.shape[axis]
-        if indices_or_sections <= 0 or size % indices_or_sections:
-            raise ValueError(
-                f"{name}: `indices_or_sections`={indices_or_sections} must divide the size {size} "
-                f"of axis {axis} into equal parts."
-            )
-    else:
-        indices_or_sections = [int(i) for i in indices_or_sections]
-    return list(torch.tensor_split(x, indices_or_sections, dim=axis))
-
-
-def _need_rank(x, rank, name):
-    if x.ndim < rank:
-        raise ValueError(f"{name} needs a tensor of rank >= {rank}. Received: x.shape={tuple(x.shape)}")
+def _split(x, indices_or_sections, name):
+    x = t(x)
+    sections, axis = op_checks.split_plan(name, x.shape, indices_or_sections)
+    return list(torch.tensor_split(x, sections, dim=axis))
 
 
 def hsplit(x, indices_or_sections):
     """Split along axis 1 (axis 0 for 1-D ``x``)."""
-    x = t(x)
-    _need_rank(x, 1, "hsplit")
-    return _split(x, indices_or_sections, 0 if x.ndim == 1 else 1, "hsplit")
+    return _split(x, indices_or_sections, "hsplit")
 
 
 def vsplit(x, indices_or_sections):
     """Split along axis 0 (``x`` at least 2-D)."""
-    x = t(x)
-    _need_rank(x, 2, "vsplit")
-    return _split(x, indices_or_sections, 0, "vsplit")
+    return _split(x, indices_or_sections, "vsplit")
 
 
 def dsplit(x, indices_or_sections):
     """Split along axis 2 (``x`` at least 3-D)."""
-    x = t(x)
-    _need_rank(x, 3, "dsplit")
-    return _split(x, indices_or_sections, 2, "dsplit")
+    return _split(x, indices_or_sections, "dsplit")
 
 
 def dstack(xs):
@@ -331,21 +297,14 @@ def append(x1, x2, axis=None):
     x1, x2 = _promote(x1, x2)
     if axis is None:
         return torch.cat([x1.reshape(-1), x2.reshape(-1)])
-    if x1.ndim != x2.ndim or [s for i, s in enumerate(x1.shape) if i != axis % x1.ndim] != [
-            s for i, s in enumerate(x2.shape) if i != axis % x1.ndim]:
-        raise ValueError(
-            f"append: `x1` and `x2` must have the same shape except along axis {axis}. Received: "
-            f"x1.shape={tuple(x1.shape)}, x2.shape={tuple(x2.shape)}"
-        )
+    op_checks.check_append_shapes(x1.shape, x2.shape, axis)
     return torch.cat([x1, x2], dim=axis)
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The diagonal over ``axis1``/``axis2``, placed as the last axis."""
     x = t(x)
-    _need_rank(x, 2, "diagonal")
-    if axis1 % x.ndim == axis2 % x.ndim:
-        raise ValueError(f"diagonal: `axis1` and `axis2` must differ. Received: axis1={axis1}, axis2={axis2}")
+    op_checks.check_diagonal_axes(x.shape, axis1, axis2)
     return torch.diagonal(x, offset=offset, dim1=axis1, dim2=axis2)
 
 
@@ -357,24 +316,21 @@ def diagflat(x, k=0):
 def rot90(array, k=1, axes=(0, 1)):
     """Rotate by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second)."""
     x = t(array)
-    _need_rank(x, 2, "rot90")
-    axes = tuple(axes)
-    if len(axes) != 2 or axes[0] % x.ndim == axes[1] % x.ndim:
-        raise ValueError(f"rot90: `axes` must be two different axes of `array`. Received: axes={axes}")
+    axes = op_checks.rot90_axes(x.shape, axes)
     return torch.rot90(x, k, dims=list(axes))
 
 
 def fliplr(x):
     """Reverse axis 1."""
     x = t(x)
-    _need_rank(x, 2, "fliplr")
+    op_checks.need_rank("fliplr", x.shape, 2)
     return torch.flip(x, dims=(1,))
 
 
 def flipud(x):
     """Reverse axis 0."""
     x = t(x)
-    _need_rank(x, 1, "flipud")
+    op_checks.need_rank("flipud", x.shape, 1)
     return torch.flip(x, dims=(0,))
 
 
@@ -390,11 +346,7 @@ def inner(x1, x2):
     x1, x2 = _promote(x1, x2)
     if x1.ndim == 0 or x2.ndim == 0:
         return x1 * x2 if x1.dtype != torch.bool else x1 & x2
-    if x1.shape[-1] != x2.shape[-1]:
-        raise ValueError(
-            f"inner: the last axes of `x1` and `x2` must match. Received: x1.shape={tuple(x1.shape)}, "
-            f"x2.shape={tuple(x2.shape)}"
-        )
+    op_checks.check_inner_shapes(x1.shape, x2.shape)
     if _is_float(x1):
         return torch.inner(x1, x2)
     # Integer matmul kernels are missing on some devices: multiply and sum instead.
@@ -415,12 +367,8 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 def correlate(x1, x2, mode="valid"):
     """Cross-correlation of two 1-D tensors, ``c[k] = sum_n x1[n + k] * x2[n]``."""
     a, b = t(x1), t(x2)
-    for name, v in (("x1", a), ("x2", b)):
-        if v.ndim != 1:
-            raise ValueError(f"correlate: `{name}` must be 1-D. Received: {name}.shape={tuple(v.shape)}")
-    dtype = dtypes.result_type(a.dtype, b.dtype)
-    dtype = "float64" if dtype == "int64" else dtype if dtype in ("bfloat16", "float16", "float64") else "float32"
-    a, b = a.to(to_torch_dtype(dtype)), b.to(to_torch_dtype(dtype))
+    dtype = to_torch_dtype(op_checks.correlate_dtype(a.shape, b.shape, a.dtype, b.dtype, mode))
+    a, b = a.to(dtype), b.to(dtype)
     n, m = a.shape[0], b.shape[0]
     padded = torch.nn.functional.pad(a, (m - 1, m - 1))
     full = (padded.unfold(0, m, 1) * b).sum(-1)  # lags -(m - 1) .. n - 1
@@ -428,18 +376,15 @@ def correlate(x1, x2, mode="valid"):
         return full
     if mode == "valid":
         start, length = min(n, m) - 1, abs(n - m) + 1
-    elif mode == "same":
+    else:  # "same"
         start, length = ((m - 1) // 2 if n >= m else n // 2), max(n, m)
-    else:
-        raise ValueError(f"Invalid `mode`: {mode!r}. Expected one of 'valid', 'same', 'full'.")
     return full[start:start + length]
 
 
 def corrcoef(x):
     """Pearson correlation coefficients between the rows of ``x``."""
     x = t(x)
-    if x.ndim > 2:
-        raise ValueError(f"corrcoef: `x` must be 1-D or 2-D. Received: x.shape={tuple(x.shape)}")
+    op_checks.check_corrcoef_rank(x.shape)
     dtype = torch.float64 if x.dtype == torch.int64 else _to_float(x).dtype
     return torch.corrcoef(x.to(dtype))
 
@@ -455,24 +400,22 @@ def isin(x1, x2, assume_unique=False, invert=False):
 def nonzero(x):
     """Indices of the non-zero elements: one int32 vector per axis of ``x``."""
     x = t(x)
-    if x.ndim == 0:
-        raise ValueError("nonzero: `x` must have rank >= 1 (a 0-d tensor has no axes to index).")
+    op_checks.check_nonzero_rank(x.shape)
     return tuple(i.to(torch.int32) for i in torch.nonzero(x, as_tuple=True))
 
 
 def unravel_index(indices, shape):
     """Convert flat indices into a tuple of coordinate tensors for ``shape`` (dtype of ``indices``)."""
     indices = t(indices)
-    if indices.is_floating_point() or indices.is_complex() or indices.dtype == torch.bool:
-        raise TypeError(f"unravel_index: `indices` must be integers. Received dtype {indices.dtype}.")
+    op_checks.check_integer_indices(
+        not (indices.is_floating_point() or indices.is_complex() or indices.dtype == torch.bool), indices.dtype)
     return tuple(i.to(indices.dtype) for i in torch.unravel_index(indices, tuple(shape)))
 
 
 def slogdet(x):
     """``(sign, log|det|)`` of square matrices over the last two axes."""
     x = t(x)
-    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
-        raise ValueError(f"slogdet: `x` must be square matrices (..., n, n). Received: x.shape={tuple(x.shape)}")
+    op_checks.check_square_matrices(x.shape)
     work = _to_float(x)
     if work.dtype in (torch.float16, torch.bfloat16):  # no half-precision LU kernels
         return tuple(v.to(work.dtype) for v in torch.linalg.slogdet(work.to(torch.float32)))
@@ -480,48 +423,16 @@ def slogdet(x):
 
 
 # -- vectorize ----------------------------------------------------------------------------
-def _parse_signature(signature):
-    """``"(m,n),(n)->(m)"`` -> ([("m", "n"), ("n",)], [("m",)])."""
-    sides = signature.replace(" ", "").split("->")
-    pattern = r"\((\w*(?:,\w+)*)\)"
-    parsed = []
-    for side in sides:
-        groups = re.findall(pattern, side)
-        if len(sides) != 2 or ",".join(f"({g})" for g in groups) != side:
-            raise ValueError(f"Invalid `signature`: {signature!r}. Expected e.g. '(m,n),(n)->(m)'.")
-        parsed.append([tuple(d for d in g.split(",") if d) for g in groups])
-    return parsed
-
-
-def _loop_and_core(inputs, core, signature):
-    """Split each input's shape into (loop shape, core shape), checking that core sizes agree."""
-    if len(core) != len(inputs):
-        raise ValueError(
-            f"vectorize: `signature` {signature!r} describes {len(core)} inputs; the call passed "
-            f"{len(inputs)} vectorized arguments."
-        )
-    sizes, shapes = {}, []
-    for x, dims in zip(inputs, core):
-        split = x.ndim - len(dims)
-        if split < 0:
-            raise ValueError(f"vectorize: an input of shape {tuple(x.shape)} has fewer than {len(dims)} core axes.")
-        for d, size in zip(dims, x.shape[split:]):
-            if sizes.setdefault(d, size) != size:
-                raise ValueError(f"vectorize: core dimension {d!r} has inconsistent sizes {sizes[d]} and {size}.")
-        shapes.append((tuple(x.shape[:split]), tuple(x.shape[split:])))
-    return shapes
-
-
 def vectorize(pyfunc, excluded=None, signature=None):
     """NumPy-style ``vectorize`` over ``torch.vmap``: ``pyfunc`` sees core slices, loops broadcast."""
     excluded = set(excluded or ())
-    cores = _parse_signature(signature)[0] if signature else None
+    cores = op_checks.parse_signature(signature)[0] if signature else None
 
     def wrapped(*args, **kwargs):
         names = [k for k in kwargs if k not in excluded]
         positions = [i for i in range(len(args)) if i not in excluded]
         inputs = [t(args[i]) for i in positions] + [t(kwargs[k]) for k in names]
-        shapes = _loop_and_core(inputs, cores if cores is not None else [()] * len(inputs), signature)
+        shapes = op_checks.loop_and_core([x.shape for x in inputs], cores if cores is not None else [()] * len(inputs), signature)
         loop = tuple(torch.broadcast_shapes(*[shape[0] for shape in shapes]))
         # every input is broadcast to the common loop shape, flattened into one vmapped axis
         flat = [torch.broadcast_to(x, loop + core).reshape((-1,) + core) for x, (_, core) in zip(inputs, shapes)]

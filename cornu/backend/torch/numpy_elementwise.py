@@ -7,7 +7,7 @@ integer inputs of float-valued functions give ``floatx()``.
 import torch
 
 from cornu.backend import config
-from cornu.backend.common import dtypes
+from cornu.backend.common import dtypes, op_checks
 from cornu.backend.torch.core import get_device, to_torch_dtype
 from cornu.backend.torch.numpy import _float, _is_scalar, _pair, t
 
@@ -18,10 +18,6 @@ __all__ = [
     "isneginf", "isposinf", "allclose", "empty_like", "bartlett", "blackman", "hamming", "hanning",
     "kaiser", "geomspace", "logspace", "tri", "vander", "view",
 ]
-
-
-def _name(x):
-    return dtypes.standardize_dtype(x.dtype)
 
 
 def _common(x1, x2):
@@ -44,15 +40,8 @@ def _integer_pair(op, x1, x2, names, allow_bool=True):
     """Operands of an integer op, promoted together; each must be an integer or boolean tensor
     (and, unless ``allow_bool``, not both boolean)."""
     a, b = _pair(x1, x2)
-    for arg, v in zip(names, (a, b)):
-        kind = _name(v)
-        if kind not in dtypes.INT_TYPES + ("bool",):
-            raise TypeError(f"`{op}` needs an integer or boolean tensor for argument `{arg}`. Received dtype {kind}.")
-    dtype = dtypes.result_type(a.dtype, b.dtype)
-    if dtype == "bool" and not allow_bool:
-        raise TypeError(f"`{op}` needs an integer operand for argument `{names[0]}` or `{names[1]}`. "
-                        "Received two boolean tensors.")
-    return a.to(to_torch_dtype(dtype)), b.to(to_torch_dtype(dtype))
+    dtype = to_torch_dtype(op_checks.integer_pair_dtype(op, names, a.dtype, b.dtype, allow_bool))
+    return a.to(dtype), b.to(dtype)
 
 
 # -- bitwise --------------------------------------------------------------------------------------
@@ -77,9 +66,7 @@ def bitwise_xor(x, y):
 def bitwise_not(x):
     """``~x``: bit inversion of integers, logical not of booleans."""
     x = t(x)
-    if _name(x) not in dtypes.INT_TYPES + ("bool",):
-        raise TypeError(f"`bitwise_not` needs an integer or boolean tensor for argument `x`. "
-                        f"Received dtype {_name(x)}.")
+    op_checks.check_integer_or_bool("bitwise_not", "x", x.dtype)
     return torch.bitwise_not(x)
 
 
@@ -173,8 +160,7 @@ def sinc(x):
 def ldexp(x1, x2):
     """``x1 * 2**x2`` for an integer exponent ``x2``."""
     a, b = t(x1), t(x2)  # the result takes x1's float type: no weak typing needed
-    if _name(b) not in dtypes.INT_TYPES:
-        raise TypeError(f"`ldexp` needs an integer exponent for argument `x2`. Received dtype {_name(b)}.")
+    op_checks.check_integer_exponent(b.dtype)
     a = _float(a)
     compute = torch.float32 if a.dtype in (torch.float16, torch.bfloat16) else a.dtype  # 2**x2 may overflow a half
     return (a.to(compute) * torch.exp2(b.to(compute))).to(a.dtype)
@@ -254,11 +240,8 @@ def _length(x):
 
 # -- constructors ----------------------------------------------------------------------------------
 def _space_dtype(start, stop, dtype):
-    if dtype is not None:
-        return to_torch_dtype(dtype)
-    found = [t(a).dtype for a in (start, stop) if not _is_scalar(a)]
-    name = dtypes.result_type(*found) if found else config.floatx()
-    return to_torch_dtype(name if name in dtypes.FLOAT_TYPES else config.floatx())
+    found = (t(a).dtype for a in (start, stop) if not _is_scalar(a))
+    return to_torch_dtype(op_checks.space_dtype(dtype, found))
 
 
 def _exponents(start, stop, num, endpoint, compute):
@@ -329,17 +312,7 @@ def view(x, dtype=None):
         target = torch.uint8
     if x.dtype == torch.bool:
         x = x.to(torch.uint8)
-    _check_view(tuple(x.shape), x.element_size(), target.itemsize, dtype)
+    op_checks.check_view(tuple(x.shape), x.element_size(), target.itemsize, dtype)
     out = x.contiguous().view(target)
     return out != 0 if as_bool else out
-
-
-def _check_view(shape, old_size, new_size, dtype):
-    if old_size == new_size:
-        return
-    if not shape:
-        raise ValueError(f"`view` cannot reinterpret a scalar as dtype {dtype!r}: the item sizes differ.")
-    if (shape[-1] * old_size) % new_size:
-        raise ValueError(f"`view` cannot reinterpret shape {shape} ({old_size}-byte items) as dtype {dtype!r}: "
-                         f"the last axis holds {shape[-1] * old_size} bytes, not a multiple of {new_size}.")
 
