@@ -44,7 +44,8 @@ def serialize_keras_object(obj):
         registered = registry._CUSTOM_NAMES.get(cls)
         return {
             "module": _public_module(obj),
-            "class_name": cls.__name__,
+            # A class may carry the name Keras writes for it when that differs from its own.
+            "class_name": cls.__dict__.get("_keras_class_name", cls.__name__),
             "config": serialize_keras_object(obj.get_config()),
             "registered_name": registered,
         }

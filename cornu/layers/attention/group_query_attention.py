@@ -264,6 +264,7 @@ class GroupedQueryAttention(Layer):
 
 # Keras's class is `GroupedQueryAttention` (weight-file paths follow it), exported and
 # serialized as `GroupQueryAttention`.
+GroupedQueryAttention._keras_class_name = "GroupQueryAttention"  # what Keras 3 writes in configs
 GroupQueryAttention = GroupedQueryAttention
 register_builtin("keras.layers", GroupedQueryAttention, "GroupQueryAttention")
 register_builtin("keras.layers", GroupedQueryAttention, "GroupedQueryAttention")

@@ -185,3 +185,16 @@ def test_bad_arguments_raise_clear_errors():
         layers.GroupQueryAttention(2, 2, 1, flash_attention=True)(q, q, return_attention_scores=True)
     with pytest.raises(ValueError, match="last dimensions of `query` and `value`"):
         layers.GroupQueryAttention(2, 2, 1).compute_output_shape((1, 3, 4), (1, 3, 5))
+
+
+def test_config_class_name_is_the_one_keras_writes():
+    from cornu.serialization import serialize_keras_object
+
+    layer = layers.GroupQueryAttention(head_dim=2, num_query_heads=2, num_key_value_heads=1)
+    assert serialize_keras_object(layer)["class_name"] == "GroupQueryAttention"
+
+    class MyAttention(layers.GroupQueryAttention):
+        pass
+
+    assert serialize_keras_object(MyAttention(head_dim=2, num_query_heads=2, num_key_value_heads=1))[
+        "class_name"] == "MyAttention"
