@@ -40,3 +40,25 @@ from cornu.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa:
 __all__ += ["MelSpectrogram", "STFTSpectrogram"]
 for _cls in (MelSpectrogram, STFTSpectrogram):
     register_builtin("keras.layers", _cls)
+
+# Colour and intensity image augmentations.
+from cornu.layers.preprocessing.auto_contrast import AutoContrast  # noqa: E402
+from cornu.layers.preprocessing.equalization import Equalization  # noqa: E402
+from cornu.layers.preprocessing.random_brightness import RandomBrightness  # noqa: E402
+from cornu.layers.preprocessing.random_color_degeneration import RandomColorDegeneration  # noqa: E402
+from cornu.layers.preprocessing.random_color_jitter import RandomColorJitter  # noqa: E402
+from cornu.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur  # noqa: E402
+from cornu.layers.preprocessing.random_grayscale import RandomGrayscale  # noqa: E402
+from cornu.layers.preprocessing.random_hue import RandomHue  # noqa: E402
+from cornu.layers.preprocessing.random_invert import RandomInvert  # noqa: E402
+from cornu.layers.preprocessing.random_posterization import RandomPosterization  # noqa: E402
+from cornu.layers.preprocessing.random_saturation import RandomSaturation  # noqa: E402
+from cornu.layers.preprocessing.random_sharpness import RandomSharpness  # noqa: E402
+from cornu.layers.preprocessing.solarization import Solarization  # noqa: E402
+
+_COLOR = (AutoContrast, Equalization, RandomBrightness, RandomColorDegeneration, RandomColorJitter,
+          RandomGaussianBlur, RandomGrayscale, RandomHue, RandomInvert, RandomPosterization, RandomSaturation,
+          RandomSharpness, Solarization)
+__all__ += [_cls.__name__ for _cls in _COLOR]
+for _cls in _COLOR:
+    register_builtin("keras.layers", _cls)
