@@ -374,3 +374,19 @@ def test_model_fit_save_and_load(tmp_path):
                                rtol=1e-5, atol=1e-5)
     for a, b in zip(model.layers, loaded.layers):
         assert type(a) is type(b) and a.get_config() == b.get_config()
+
+
+def test_real_keras_file_loads():
+    # Written by Keras 3.15 (tests/saving/fixtures/make_keras315_color_fixture.py).
+    import pathlib
+
+    fixtures = pathlib.Path(__file__).resolve().parents[2] / "saving" / "fixtures" / "keras3"
+    model = keras.saving.load_model(fixtures / "color_augment.keras")
+    names = [type(layer).__name__ for layer in model.layers]
+    assert names[0] == "RandomBrightness" and names[-1] == "AutoContrast" and len(names) == 12
+    solarization = model.layers[3]
+    assert solarization.threshold_factor == (0.3, 0.6) and solarization.addition_factor == (0, 0.2)
+    assert model.layers[10].kernel_size == (3, 5) and model.layers[10].sigma == (0.2, 0.9)
+    x = np.load(fixtures / "color_augment.inputs.npz")["x"]
+    np.testing.assert_allclose(N(model.predict(x, verbose=0)), np.load(fixtures / "color_augment.expected.npy"),
+                               rtol=1e-5, atol=1e-5)
