@@ -49,6 +49,16 @@ def rescale_range(images, source, target):
     return unit * (float(target[1]) - float(target[0])) + float(target[0])
 
 
+def refuse_dict(layer, inputs):
+    """Dict inputs (images with bounding boxes, masks or labels) are not supported: say so clearly."""
+    if isinstance(inputs, dict):
+        raise NotImplementedError(
+            f"Layer '{layer.name}' ({type(layer).__name__}) takes an image tensor; dict inputs with "
+            f"keys {sorted(inputs)} (bounding boxes, segmentation masks, labels) are not supported yet. "
+            "Pass the images alone."
+        )
+
+
 class ColorLayer(ImageLayer):
     """Base of the colour layers: a seed generator, batching and per-image draws."""
 
@@ -66,6 +76,7 @@ class ColorLayer(ImageLayer):
         return 1 if self.data_format == "channels_first" else 3
 
     def call(self, inputs, training=True):
+        refuse_dict(self, inputs)
         x = self._float_images(inputs)
         if not training:
             return x

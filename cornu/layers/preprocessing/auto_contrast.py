@@ -1,6 +1,6 @@
 """``AutoContrast``: stretch each image channel to the full value range."""
 from cornu import ops
-from cornu.layers.preprocessing._color_base import check_value_range, rescale_range
+from cornu.layers.preprocessing._color_base import check_value_range, refuse_dict, rescale_range
 from cornu.layers.preprocessing._image_base import ImageLayer
 
 
@@ -22,6 +22,7 @@ class AutoContrast(ImageLayer):
         self.built = True
 
     def call(self, inputs, training=True):
+        refuse_dict(self, inputs)
         x = self._float_images(inputs)
         x, unbatched = self._batched(x)
         h_axis, w_axis = self._hw_axes(4)

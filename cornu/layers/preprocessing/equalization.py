@@ -1,6 +1,6 @@
 """``Equalization``: histogram equalization of each colour channel in training."""
 from cornu import ops
-from cornu.layers.preprocessing._color_base import check_value_range, rescale_range
+from cornu.layers.preprocessing._color_base import check_value_range, refuse_dict, rescale_range
 from cornu.layers.preprocessing._image_base import ImageLayer, check_size
 
 
@@ -28,6 +28,7 @@ class Equalization(ImageLayer):
         self.built = True
 
     def call(self, inputs, training=True):
+        refuse_dict(self, inputs)
         x = self._float_images(inputs)
         if not training:
             return x

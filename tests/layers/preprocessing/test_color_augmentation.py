@@ -350,6 +350,9 @@ def test_bad_inputs():
         layers.RandomColorDegeneration(0.5).compute_output_shape((None, 4, 4, 4))
     with pytest.raises(ValueError, match="rank 3"):
         layers.RandomBrightness(0.2)(T(np.zeros((2, 3), "float32")), training=True)
+    for layer in (layers.RandomHue(0.2), layers.AutoContrast(), layers.Equalization()):
+        with pytest.raises(NotImplementedError, match="dict inputs"):
+            layer({"images": T(np.zeros((1, 2, 2, 3), "float32"))})
 
 
 def test_model_fit_save_and_load(tmp_path):
