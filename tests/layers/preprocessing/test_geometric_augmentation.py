@@ -380,3 +380,50 @@ def test_fit_and_keras_round_trip(tmp_path):
     probe = _images((2, 10, 10, 3)) / 255.0  # every augmentation is the identity in inference
     np.testing.assert_allclose(model.predict(probe, verbose=0), revived.predict(probe, verbose=0), rtol=1e-5,
                                atol=1e-6)
+
+
+# -- RandAugment -----------------------------------------------------------------------------
+def test_rand_augment_selects_the_indexed_op():
+    x = _images((2, 8, 8, 3))
+    layer = layers.RandAugment(value_range=(0, 255), seed=1)
+    # Indices 9 and 10 are the deterministic auto-contrast and equalization.
+    np.testing.assert_allclose(N(layer.apply_op(T(x), T(np.int32(9)))),
+                               N(layers.AutoContrast(value_range=(0, 255))(T(x))), rtol=1e-5, atol=1e-3)
+    np.testing.assert_allclose(N(layer.apply_op(T(x), T(np.int32(10)))),
+                               N(layers.Equalization(value_range=(0, 255))(T(x))), rtol=1e-5, atol=1e-3)
+    # Sub-layers are built from `factor`, as in Keras.
+    assert layer.random_shear.x_factor == (0.0, 0.5)
+    assert tuple(layer.random_posterization.get_config()["factor"]) == (1, 4)  # max(1, int(8 * 0.5)) bits
+    assert [type(getattr(layer, a)).__name__ for a in ("random_translation", "solarization", "equalization")] == \
+        ["RandomTranslation", "Solarization", "Equalization"]
+
+
+def test_rand_augment_inference_seed_config_and_errors():
+    x = _images((2, 6, 6, 3))
+    layer = layers.RandAugment(num_ops=3, factor=(0.1, 0.4), seed=5)
+    np.testing.assert_array_equal(N(layer(T(x), training=False)), x)
+    np.testing.assert_array_equal(N(layers.RandAugment(num_ops=0)(T(x))), x)
+    out = N(layer(T(x)))
+    assert out.shape == x.shape and not np.allclose(out, x)
+    assert out.min() >= -1e-3 and out.max() <= 255 + 1e-3
+    np.testing.assert_array_equal(out, N(layers.RandAugment(num_ops=3, factor=(0.1, 0.4), seed=5)(T(x))))
+    assert N(layer(T(x[0]))).shape == x[0].shape
+    config = layer.get_config()
+    assert {k: config[k] for k in ("value_range", "num_ops", "factor", "interpolation", "seed")} == \
+        {"value_range": (0, 255), "num_ops": 3, "factor": (0.1, 0.4), "interpolation": "bilinear", "seed": 5}
+    assert layers.RandAugment.from_config(config).get_config() == config
+    with pytest.raises(ValueError, match="RandAugment.*num_ops"):
+        layers.RandAugment(num_ops=-1)
+    with pytest.raises(ValueError, match="RandAugment.*factor"):
+        layers.RandAugment(factor=2.0)
+
+
+def test_rand_augment_keras_round_trip(tmp_path):
+    model = keras.Sequential([keras.Input((6, 6, 3)), layers.RandAugment(num_ops=1, seed=2), layers.Conv2D(2, 3),
+                              layers.GlobalAveragePooling2D()])
+    path = str(tmp_path / "ra.keras")
+    model.save(path)
+    revived = keras.saving.load_model(path)
+    assert revived.layers[0].get_config() == model.layers[0].get_config()
+    x = _images((2, 6, 6, 3))
+    np.testing.assert_allclose(model.predict(x, verbose=0), revived.predict(x, verbose=0), rtol=1e-5, atol=1e-5)
