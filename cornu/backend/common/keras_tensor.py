@@ -120,30 +120,24 @@ def is_keras_tensor(x):
 
 def any_symbolic_tensors(args=(), kwargs=None):
     """True when any leaf of ``args``/``kwargs`` is a ``KerasTensor``."""
-    # Plain loops (no generators): this runs on every eager op call. Most
-    # arguments are engine tensors or numbers: their class says "no" at once.
+    # Plain loops and isinstance only (no generators, no class-set lookups): this
+    # runs on every eager op call, and torch.compile must be able to trace it.
     for x in args:
-        if x.__class__ not in _PLAIN and _any_symbolic(x):
+        if x.__class__ is KerasTensor or (isinstance(x, _CONTAINERS) and _any_symbolic(x)):
             return True
     if kwargs:
         for x in kwargs.values():
-            if x.__class__ not in _PLAIN and _any_symbolic(x):
+            if x.__class__ is KerasTensor or (isinstance(x, _CONTAINERS) and _any_symbolic(x)):
                 return True
     return False
 
 
-# Classes seen to be neither KerasTensors nor containers (filled as they are met).
-_PLAIN = {int, float, bool, str, type(None)}
-_CONTAINERS = (list, tuple, dict)
+_CONTAINERS = (list, tuple, dict, KerasTensor)
 
 
 def _any_symbolic(x):
     if isinstance(x, KerasTensor):
         return True
-    if not isinstance(x, _CONTAINERS):
-        if len(_PLAIN) < 256:
-            _PLAIN.add(x.__class__)
-        return False
     if isinstance(x, (list, tuple)):
         for v in x:
             if _any_symbolic(v):
