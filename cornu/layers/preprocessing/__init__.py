@@ -42,6 +42,7 @@ for _cls in (MelSpectrogram, STFTSpectrogram):
     register_builtin("keras.layers", _cls)
 
 # Geometric and mixing image augmentations.
+from cornu.layers.preprocessing.aug_mix import AugMix  # noqa: E402
 from cornu.layers.preprocessing.cut_mix import CutMix  # noqa: E402
 from cornu.layers.preprocessing.mix_up import MixUp  # noqa: E402
 from cornu.layers.preprocessing.rand_augment import RandAugment  # noqa: E402
@@ -51,8 +52,8 @@ from cornu.layers.preprocessing.random_erasing import RandomErasing  # noqa: E40
 from cornu.layers.preprocessing.random_perspective import RandomPerspective  # noqa: E402
 from cornu.layers.preprocessing.random_shear import RandomShear  # noqa: E402
 
-_GEOMETRIC = (CutMix, MixUp, RandAugment, RandomCrop, RandomElasticTransform, RandomErasing, RandomPerspective,
-              RandomShear)
+_GEOMETRIC = (AugMix, CutMix, MixUp, RandAugment, RandomCrop, RandomElasticTransform, RandomErasing,
+              RandomPerspective, RandomShear)
 __all__ += [_cls.__name__ for _cls in _GEOMETRIC]
 for _cls in _GEOMETRIC:
     register_builtin("keras.layers", _cls)

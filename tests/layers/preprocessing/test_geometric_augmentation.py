@@ -362,15 +362,17 @@ def test_fit_and_keras_round_trip(tmp_path):
         layers.Dense(2, activation="softmax"),
     ])
     assert model.output_shape == (None, 2)
-    model.compile(optimizer="sgd", loss="categorical_crossentropy")
-    history = model.fit(x, y, epochs=1, batch_size=8, verbose=0)  # eager steps (elastic is host-side)
+    eager = keras.Sequential([keras.Input((10, 10, 3)), layers.RandomElasticTransform(value_range=(0, 1), seed=4),
+                              layers.GlobalAveragePooling2D(), layers.Dense(2, activation="softmax")])
+    eager.compile(optimizer="sgd", loss="categorical_crossentropy")
+    history = eager.fit(x, y, epochs=1, batch_size=16, verbose=0)  # eager steps (elastic is host-side)
     assert np.isfinite(history.history["loss"][0])
     compiled = keras.Sequential([keras.Input((10, 10, 3)), layers.RandomCrop(8, 8, seed=1),
                                  layers.RandomShear(0.2, seed=2), layers.RandomErasing(seed=3),
                                  layers.GlobalAveragePooling2D(),
                                  layers.Dense(2, activation="softmax")])
     compiled.compile(optimizer="sgd", loss="categorical_crossentropy")
-    assert np.isfinite(compiled.fit(x, y, epochs=2, batch_size=8, verbose=0).history["loss"][-1])
+    assert np.isfinite(compiled.fit(x, y, epochs=2, batch_size=16, verbose=0).history["loss"][-1])
     path = str(tmp_path / "aug.keras")
     model.save(path)
     revived = keras.saving.load_model(path)
@@ -384,7 +386,7 @@ def test_fit_and_keras_round_trip(tmp_path):
 
 # -- RandAugment -----------------------------------------------------------------------------
 def test_rand_augment_selects_the_indexed_op():
-    x = _images((2, 8, 8, 3))
+    x = _images((2, 6, 6, 3))  # one shape for the RandAugment/AugMix tests: fewer JAX op compilations
     layer = layers.RandAugment(value_range=(0, 255), seed=1)
     # Indices 9 and 10 are the deterministic auto-contrast and equalization.
     np.testing.assert_allclose(N(layer.apply_op(T(x), T(np.int32(9)))),
@@ -425,5 +427,63 @@ def test_rand_augment_keras_round_trip(tmp_path):
     model.save(path)
     revived = keras.saving.load_model(path)
     assert revived.layers[0].get_config() == model.layers[0].get_config()
+    x = _images((2, 6, 6, 3))
+    np.testing.assert_allclose(model.predict(x, verbose=0), revived.predict(x, verbose=0), rtol=1e-5, atol=1e-5)
+
+
+# -- AugMix ----------------------------------------------------------------------------------
+def _np_auto_contrast(x):
+    low, high = x.min(axis=(1, 2), keepdims=True), x.max(axis=(1, 2), keepdims=True)
+    return (x - low) / np.where(high > low, high - low, 1.0) * 255.0
+
+
+def test_aug_mix_blend_matches_numpy_for_fixed_chains():
+    x = _images((2, 6, 6, 3))
+    layer = layers.AugMix(seed=3)
+    chains = [["auto_contrast"], [], ["auto_contrast", "equalization"]]
+    weights = np.array([0.5, 0.2, 0.3], "float32")
+    out = N(layer.mix(T(x), chains, T(weights), T(np.float32(0.25))))
+    contrasted = N(layers.AutoContrast()(T(x)))
+    np.testing.assert_allclose(contrasted, _np_auto_contrast(x), rtol=1e-4, atol=1e-2)
+    equalized = N(layers.Equalization()(T(contrasted)))  # (histogram bins are sensitive to rounding)
+    mixed = 0.5 * _np_auto_contrast(x) + 0.2 * x + 0.3 * equalized
+    np.testing.assert_allclose(out, np.clip(0.25 * x + 0.75 * mixed, 0, 255), rtol=1e-4, atol=1e-2)
+
+
+def test_aug_mix_chains_draws_and_inference():
+    layer = layers.AugMix(num_chains=4, chain_depth=2, all_ops=False, seed=1)
+    chains = [layer.draw_chains() for _ in range(30)]
+    assert all(len(c) == 4 and all(len(ops_) <= 2 for ops_ in c) for c in chains)
+    names = {name for c in chains for ops_ in c for name in ops_}
+    assert names == {"random_shear", "random_translation", "random_rotation", "random_posterization",
+                     "solarization", "auto_contrast", "equalization"}
+    assert not hasattr(layer, "random_brightness") and hasattr(layers.AugMix(), "random_sharpness")
+    assert layers.AugMix(seed=1).draw_chains() == layers.AugMix(seed=1).draw_chains()
+    x = _images((2, 6, 6, 3))
+    np.testing.assert_array_equal(N(layer(T(x), training=False)), x)
+    out = N(layer(T(x)))
+    assert out.shape == x.shape and out.min() >= 0 and out.max() <= 255
+    a, b = layers.AugMix(value_range=(0, 100), seed=9), layers.AugMix(value_range=(0, 100), seed=9)
+    np.testing.assert_array_equal(N(a(T(x))), N(b(T(x))))
+    assert N(a(T(x[0]))).shape == x[0].shape and a.supports_jit is False
+
+
+def test_aug_mix_config_errors_and_keras_round_trip(tmp_path):
+    layer = layers.AugMix(num_chains=2, chain_depth=1, factor=(0.1, 0.2), alpha=0.5, all_ops=False, seed=4)
+    config = layer.get_config()
+    assert {k: config[k] for k in ("value_range", "num_chains", "chain_depth", "factor", "alpha", "all_ops",
+                                   "interpolation", "seed")} == \
+        {"value_range": (0, 255), "num_chains": 2, "chain_depth": 1, "factor": (0.1, 0.2), "alpha": 0.5,
+         "all_ops": False, "interpolation": "bilinear", "seed": 4}
+    assert layers.AugMix.from_config(config).get_config() == config
+    for kwargs, match in (({"num_chains": 0}, "num_chains"), ({"chain_depth": 1.5}, "chain_depth"),
+                          ({"alpha": -1.0}, "alpha"), ({"factor": 3.0}, "factor")):
+        with pytest.raises(ValueError, match="AugMix.*" + match):
+            layers.AugMix(**kwargs)
+    model = keras.Sequential([keras.Input((6, 6, 3)), layer, layers.Conv2D(2, 3), layers.GlobalAveragePooling2D()])
+    path = str(tmp_path / "am.keras")
+    model.save(path)
+    revived = keras.saving.load_model(path)
+    assert revived.layers[0].get_config() == config
     x = _images((2, 6, 6, 3))
     np.testing.assert_allclose(model.predict(x, verbose=0), revived.predict(x, verbose=0), rtol=1e-5, atol=1e-5)
