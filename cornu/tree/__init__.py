@@ -5,7 +5,14 @@ A structure nests lists, tuples, namedtuples and dicts; everything else,
 """
 import collections
 
-from cornu.utils.tree import assert_same_structure, flatten, is_nested, map_structure, pack_sequence_as
+from cornu.utils.tree import (
+    assert_same_structure,
+    flatten,
+    is_nested,
+    map_structure,
+    pack_sequence_as,
+    sorted_items,
+)
 
 __all__ = ["MAP_TO_NONE", "assert_same_paths", "assert_same_structure", "flatten", "flatten_with_path",
            "is_nested", "lists_to_tuples", "map_shape_structure", "map_structure", "map_structure_up_to",
@@ -25,11 +32,7 @@ MAP_TO_NONE = _MapToNone()
 def _children(x):
     """``[(key, child), ...]`` of a container in flattening order (sorted dict keys)."""
     if isinstance(x, dict):
-        try:
-            keys = sorted(x)
-        except TypeError:
-            keys = list(x)
-        return [(k, x[k]) for k in keys]
+        return sorted_items(x)
     return list(enumerate(x))
 
 

@@ -10,7 +10,8 @@ def is_nested(x):
     return isinstance(x, (list, tuple, dict))
 
 
-def _sorted_items(d):
+def sorted_items(d):
+    """``[(key, value), ...]`` of a dict in flattening order (sorted keys when they sort)."""
     try:
         keys = sorted(d)
     except TypeError:
@@ -27,7 +28,7 @@ def flatten(structure):
 
 def _flatten_into(x, out):
     if isinstance(x, dict):
-        for _, v in _sorted_items(x):
+        for _, v in sorted_items(x):
             _flatten_into(v, out)
     elif isinstance(x, (list, tuple)):
         for v in x:
@@ -56,7 +57,7 @@ def pack_sequence_as(structure, flat):
 
     def build(s):
         if isinstance(s, dict):
-            built = {k: build(v) for k, v in _sorted_items(s)}
+            built = {k: build(v) for k, v in sorted_items(s)}
             return {k: built[k] for k in s}
         if isinstance(s, (list, tuple)):
             items = [build(v) for v in s]
