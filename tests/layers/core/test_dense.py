@@ -67,3 +67,22 @@ def test_integer_inputs_are_cast_to_the_layer_dtype():
     layer = layers.Dense(2)
     out = ops.convert_to_numpy(layer(x))
     np.testing.assert_allclose(out, x @ layer.kernel.numpy() + layer.bias.numpy(), rtol=1e-5)
+
+
+def test_dense_asks_the_engine_for_its_fused_kernel(monkeypatch):
+    calls = []
+    original = backend.fused_dense
+
+    def recording(x, kernel, bias):
+        calls.append(tuple(x.shape))
+        return original(x, kernel, bias)
+
+    monkeypatch.setattr(backend, "fused_dense", recording)
+    x = rng.standard_normal((3, 5)).astype("float32")
+    layer = _dense(2, x)
+    np.testing.assert_allclose(ops.convert_to_numpy(layer(x)), x @ layer.kernel.numpy() + layer.bias.numpy(),
+                               rtol=1e-5, atol=1e-6)
+    assert calls == [(3, 5)]
+    calls.clear()
+    layers.Dense(2, use_bias=False)(x)
+    assert calls == []  # no bias: nothing to fuse
