@@ -25,3 +25,4 @@ from cornu.layers.attention import *  # noqa
 from cornu.layers.convolutional import *  # noqa
 from cornu.layers.pooling import *  # noqa
 from cornu.layers.reshaping import *  # noqa
+from cornu.layers.serialize_api import deserialize, serialize  # noqa
