@@ -14,6 +14,7 @@ CORE = (
     "fused_batch_norm", "fused_dense", "fused_group_norm", "host_to_device", "take_rows",
     "switch",
     "numpy", "nn", "math", "random",
+    "module_wrapper",  # TorchModuleWrapper support (SUPPORTED False off torch)
 )
 
 NUMPY = (

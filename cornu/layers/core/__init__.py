@@ -12,3 +12,4 @@ from cornu.layers.core.einsum_dense import EinsumDense  # noqa: F401
 from cornu.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: F401
 from cornu.layers.core.wrapper import Wrapper  # noqa: F401
 from cornu.layers.core.pipeline import Pipeline  # noqa: F401
+from cornu.layers.core.torch_module_wrapper import TorchModuleWrapper  # noqa: F401
