@@ -64,6 +64,7 @@ utils.model_to_dot = visualization.model_to_dot
 # Keras 3 finds these in `keras.utils`; they live in the rooms that own them.
 from cornu.preprocessing import image_utils as _image_utils  # noqa: E402
 from cornu.preprocessing import audio_dataset as _audio_dataset  # noqa: E402
+from cornu.layers.preprocessing import feature_space as _feature_space  # noqa: E402
 from cornu.preprocessing import sequence as _sequence  # noqa: E402
 from cornu.trainers import packing as _packing  # noqa: E402
 from cornu.legacy import backend as _legacy_backend  # noqa: E402
@@ -73,6 +74,7 @@ utils.image_dataset_from_directory = preprocessing.image_dataset_from_directory
 utils.text_dataset_from_directory = preprocessing.text_dataset_from_directory
 utils.timeseries_dataset_from_array = preprocessing.timeseries_dataset_from_array
 utils.audio_dataset_from_directory = _audio_dataset.audio_dataset_from_directory
+utils.FeatureSpace = _feature_space.FeatureSpace
 utils.array_to_img = _image_utils.array_to_img
 utils.img_to_array = _image_utils.img_to_array
 utils.load_img = _image_utils.load_img
