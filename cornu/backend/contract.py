@@ -15,6 +15,7 @@ CORE = (
     "switch",
     "numpy", "nn", "math", "random",
     "module_wrapper",  # TorchModuleWrapper support (SUPPORTED False off torch)
+    "jax_layer",  # JaxLayer support (SUPPORTED False off jax)
 )
 
 NUMPY = (

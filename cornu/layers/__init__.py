@@ -27,3 +27,4 @@ from cornu.layers.pooling import *  # noqa
 from cornu.layers.reshaping import *  # noqa
 from cornu.layers.serialize_api import deserialize, serialize  # noqa
 from cornu.layers.core.torch_module_wrapper import TorchModuleWrapper  # noqa
+from cornu.layers.core.jax_layer import JaxLayer  # noqa

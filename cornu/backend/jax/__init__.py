@@ -2,6 +2,7 @@
 from cornu.backend.jax import linalg, math, nn, numpy, random  # noqa: F401
 from cornu.backend.jax import image  # noqa: F401
 from cornu.backend.jax import module_wrapper  # noqa: F401
+from cornu.backend.jax import jax_layer  # noqa: F401
 from cornu.backend.jax.data import host_to_device, take_rows  # noqa: F401
 from cornu.backend.jax.core_ops import switch  # noqa: F401
 from cornu.backend.jax.core import (  # noqa: F401

@@ -2,6 +2,7 @@
 from cornu.backend.torch import linalg, math, nn, numpy, random  # noqa: F401
 from cornu.backend.torch import image  # noqa: F401
 from cornu.backend.torch import module_wrapper  # noqa: F401
+from cornu.backend.torch import jax_layer  # noqa: F401
 from cornu.backend.torch.data import host_to_device, take_rows  # noqa: F401
 from cornu.backend.torch.core_ops import switch  # noqa: F401
 from cornu.backend.torch.core import (  # noqa: F401

@@ -13,3 +13,4 @@ from cornu.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: 
 from cornu.layers.core.wrapper import Wrapper  # noqa: F401
 from cornu.layers.core.pipeline import Pipeline  # noqa: F401
 from cornu.layers.core.torch_module_wrapper import TorchModuleWrapper  # noqa: F401
+from cornu.layers.core.jax_layer import JaxLayer  # noqa: F401
