@@ -79,10 +79,8 @@ class JaxLayer(Layer):
         count = [0]
 
         def create(value):
-            if helpers.is_array(value) or backend.is_tensor(value) or \
-                    (isinstance(value, (bool, int, float)) and not isinstance(value, str)):
-                dtype = backend.standardize_dtype(np.asarray(value).dtype if not hasattr(value, "dtype")
-                                                  else value.dtype)
+            if helpers.is_array(value) or backend.is_tensor(value) or isinstance(value, (bool, int, float)):
+                dtype = backend.standardize_dtype(value.dtype if hasattr(value, "dtype") else np.asarray(value).dtype)
                 if isinstance(value, float) or backend.is_float_dtype(dtype):
                     dtype = None  # floats follow the layer's dtype policy
                 array = backend.convert_to_tensor(value)
