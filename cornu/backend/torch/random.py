@@ -51,6 +51,12 @@ _generators = _Generators()
 
 
 def _generator(seed):
+    if seed is not None and torch.compiler.is_compiling():
+        # Inside torch.compile a seed read from a SeedGenerator is a Python int the
+        # compiled step would guard on (a recompilation per step). As under CUDA
+        # graph capture, the numbers come from torch's default generator instead,
+        # which compiled code advances on every call (seeded by `set_random_seed`).
+        return None
     seed = draw_seed(seed)
     device = get_device()
     if seed is None or device == "meta":

@@ -11,6 +11,7 @@
 
 Any failure to compile or capture falls back to eager execution with one warning.
 """
+import contextlib
 import warnings
 
 import torch
@@ -66,10 +67,11 @@ def _compiled(step_fn, eager):
         warnings.warn(f"torch.compile is unavailable ({e}); running the step eagerly.")
         return eager
     state = {"fn": compiled, "warned": False}
+    tracing = _trace_autograd()
 
     def run(data):
         try:
-            with torch.no_grad():
+            with torch.no_grad(), tracing():
                 return state["fn"](data)
         except Exception as e:
             if state["fn"] is step_fn:
@@ -82,3 +84,15 @@ def _compiled(step_fn, eager):
             return eager(data)
 
     return run
+
+
+def _trace_autograd():
+    """A context in which torch.compile traces ``torch.autograd.grad`` into the graph.
+
+    Without it the gradient call is a graph break: the step compiles into
+    separate forward and update graphs with eager autograd in between.
+    """
+    config = torch._dynamo.config
+    if not hasattr(config, "trace_autograd_ops"):  # older torch: graph breaks, still correct
+        return contextlib.nullcontext
+    return lambda: config.patch(trace_autograd_ops=True)
