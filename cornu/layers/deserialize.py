@@ -13,7 +13,8 @@ def deserialize_layer(config, custom_objects=None):
         cls = get_registered_object(class_name, custom_objects, layers)
     if cls is None:
         models = builtin_objects("keras.models")
-        cls = models.get(class_name) or builtin_objects("keras").get(class_name)
+        cls = (models.get(class_name) or builtin_objects("keras").get(class_name)
+               or builtin_objects("keras.utils").get(class_name))  # FeatureSpace
     if cls is None:
         raise ValueError(
             f"Unknown layer: '{class_name}'. Please ensure you are using a "
