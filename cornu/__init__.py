@@ -19,6 +19,7 @@ from cornu import (  # noqa: F401
     mixed_precision,
     models,
     optimizers,
+    quantizers,
     random,
     regularizers,
     serialization,
@@ -99,7 +100,7 @@ def version():
 
 __all__ = [
     "activations", "backend", "callbacks", "config", "constraints", "datasets", "dtype_policies",
-    "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "random",
+    "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "quantizers", "random",
     "regularizers", "serialization", "utils", "KerasTensor", "Variable", "DTypePolicy", "Input",
     "InputSpec", "Layer", "Loss", "Metric", "Functional", "Model", "Sequential", "Operation",
     "Optimizer", "version", "__version__", "install_keras_alias", "saving", "visualization", "applications",

@@ -35,6 +35,11 @@ class DTypePolicy:
     def variable_dtype(self):
         return self._variable_dtype
 
+    @property
+    def quantization_mode(self):
+        """``None`` for a float policy; the mode (``"int8"``...) for a quantized one."""
+        return None
+
     def get_config(self):
         return {"name": self._name}
 
@@ -72,8 +77,15 @@ def get(identifier):
         return identifier
     if isinstance(identifier, dict):
         config = identifier.get("config", identifier)
+        quantized = _QUANTIZED_CLASSES.get(identifier.get("class_name"))
+        if quantized is not None and isinstance(config, dict):
+            return quantized(**config)
+        if is_quantized_name(config.get("name")):
+            return policy_from_name(config["name"])
         return DTypePolicy(config.get("name"))
     if isinstance(identifier, str):
+        if is_quantized_name(identifier):
+            return policy_from_name(identifier)
         return DTypePolicy(identifier)
     return DTypePolicy(backend.standardize_dtype(identifier))
 
@@ -81,4 +93,17 @@ def get(identifier):
 register_builtin("keras.dtype_policies", DTypePolicy)
 register_builtin("keras", DTypePolicy)
 
-__all__ = ["DTypePolicy", "set_dtype_policy", "dtype_policy", "get"]
+from cornu.dtype_policies.quantized import (  # noqa: E402 - subclasses of DTypePolicy, defined above
+    QuantizedDTypePolicy,
+    QuantizedFloat8DTypePolicy,
+    is_quantized_name,
+    policy_from_name,
+)
+
+_QUANTIZED_CLASSES = {"QuantizedDTypePolicy": QuantizedDTypePolicy,
+                      "QuantizedFloat8DTypePolicy": QuantizedFloat8DTypePolicy}
+register_builtin("keras.dtype_policies", QuantizedDTypePolicy)
+register_builtin("keras.dtype_policies", QuantizedFloat8DTypePolicy)
+
+__all__ = ["DTypePolicy", "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "set_dtype_policy",
+           "dtype_policy", "get"]

@@ -87,6 +87,24 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable)
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantize the weights of the built model in place (``"int8"``).
+
+        Every layer that supports it (``Dense``, ``EinsumDense``, ``Embedding``)
+        gets int8 kernels with float per-channel scales, frozen, and a quantized
+        dtype policy; other layers are skipped with a warning, as in Keras.
+
+        Args:
+            mode: ``"int8"`` (optional when ``config`` is given).
+            config: a ``keras.quantizers.Int8QuantizationConfig`` choosing the
+                weight and input quantizers.
+            filters: a regex (or list of them) matched against layer names, or
+                a callable ``layer -> bool``: only those layers are quantized.
+        """
+        from cornu.layers.core.quantized_common import quantize_model  # noqa: PLC0415
+
+        quantize_model(self, mode, config=config, filters=filters, **kwargs)
+
     def get_config(self):
         config = Layer.get_config(self)
         return config

@@ -1,5 +1,6 @@
 """Keras 3.15 files (``fixtures/make_keras315_fixtures.py``): initializer ``input_axes``/``output_axes``,
-``quantization_config`` keys, quantized layers refused by name, and sharded weights both ways."""
+``quantization_config`` keys, int8 layers loaded, other quantized layers refused by name, and sharded
+weights both ways."""
 import json
 import os
 
@@ -47,20 +48,35 @@ def test_initializer_axes_set_the_fans():
         initializers.HeNormal(input_axes="0")
 
 
-def test_a_quantized_layer_is_refused_by_name():
-    with pytest.raises(LoadError, match=r"Layer '\w+' \(\w+\) was saved quantized \(mode 'int8', "
-                                        r"Int8QuantizationConfig\).*model.quantize"):
-        saving.load_model(KERAS3 / "int8.keras")
+def test_keras_int8_file_loads_with_keras_predictions():
+    """``int8.keras``: Embedding and Dense layers after Keras's ``model.quantize("int8")``."""
+    model = saving.load_model(KERAS3 / "int8.keras")
+    np.testing.assert_allclose(predict(model, fixture_inputs("keras3", "axes_float")),
+                               fixture_expected("keras3", "int8"), rtol=1e-5, atol=1e-6)
+    assert [layer.dtype_policy.name for layer in model.layers if layer.dtype_policy.quantization_mode] == \
+        ["int8_from_float32"] * 3
+
+
+def test_a_quantized_layer_of_an_unimplemented_mode_is_refused_by_name():
+    with pytest.raises(LoadError, match=r"Layer 'd4' \(Dense\) was saved quantized \(mode 'int4/128', "
+                                        r"Int4QuantizationConfig\).*model.quantize"):
+        saving.load_model(KERAS3 / "int4.keras")
 
 
 def test_quantized_dtype_policy_spellings_are_refused():
     from cornu.saving.quantization import drop_float_quantization_configs
 
-    for dtype in ("int8_from_float32", {"class_name": "QuantizedFloat8DTypePolicy", "config": {"name": "x"}},
+    for dtype in ("int4_from_float32", {"class_name": "QuantizedFloat8DTypePolicy", "config": {"name": "x"}},
                   {"class_name": "DTypePolicy", "config": {"name": "int4_from_mixed_bfloat16"}}):
         entry = {"class_name": "Dense", "config": {"name": "d", "units": 2, "dtype": dtype}}
         with pytest.raises(LoadError, match="Layer 'd' \\(Dense\\) was saved quantized"):
             drop_float_quantization_configs({"class_name": "Sequential", "config": {"layers": [entry]}})
+    conv = {"class_name": "Conv1D", "config": {"name": "c", "dtype": "int8_from_float32"}}
+    with pytest.raises(LoadError, match="Layer 'c' \\(Conv1D\\) was saved quantized \\(mode 'int8'"):
+        drop_float_quantization_configs(conv)
+    int8 = {"class_name": "Dense", "config": {"name": "d", "dtype": "int8_from_float32",
+                                              "quantization_config": None}}
+    assert drop_float_quantization_configs(int8) == int8  # cornu builds it
     float_entry = {"class_name": "Dense", "config": {"name": "d", "dtype": "float8_e4m3fn",
                                                      "quantization_config": {"class_name": "Int8QuantizationConfig"}}}
     assert drop_float_quantization_configs(float_entry)["config"] == {"name": "d", "dtype": "float8_e4m3fn"}

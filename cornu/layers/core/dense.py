@@ -1,5 +1,7 @@
 """``Dense``: ``activation(inputs @ kernel + bias)``."""
 from cornu import activations, backend, constraints, initializers, ops, regularizers
+from cornu import quantizers
+from cornu.layers.core import quantized_common, quantized_dense
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
 
@@ -14,12 +16,15 @@ class Dense(Layer):
         kernel_initializer, bias_initializer: initializers.
         kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
         kernel_constraint, bias_constraint: constraints.
+        quantization_config: a ``keras.quantizers`` config used when the
+            layer is built under a quantized dtype policy (``"int8_from_float32"``);
+            see ``quantize()``.
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 lora_rank=None, **kwargs):
+                 lora_rank=None, quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
@@ -36,6 +41,7 @@ class Dense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.lora_rank = lora_rank
+        self.quantization_config = quantizers.get(quantization_config)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -45,9 +51,12 @@ class Dense(Layer):
             raise ValueError(
                 f"Layer '{self.name}' needs a known last input dimension; received input shape {input_shape}."
             )
-        self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
+        if self.dtype_policy.quantization_mode is not None:  # int8 kernel + scale; `call` replaced once
+            quantized_dense.build_dense_kernel(self, (input_dim, self.units))
+        else:
+            self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
+                                          regularizer=self.kernel_regularizer,
+                                          constraint=self.kernel_constraint, name="kernel")
         if self.use_bias:
             self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,
@@ -71,6 +80,16 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
 
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantize the built layer in place (``"int8"``): int8 kernel with a float scale per unit, frozen;
+        inputs are quantized per row at each call, as in Keras."""
+        quantized_dense.quantize_dense(self, mode, config, type_check and type(self) is not Dense)
+
+    @property
+    def quantization_mode(self):
+        """``None``, or the mode the layer is quantized with (``"int8"``)."""
+        return self.dtype_policy.quantization_mode
+
     def get_config(self):
         config = super().get_config()
         config.update({
@@ -85,4 +104,4 @@ class Dense(Layer):
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
         })
-        return config
+        return quantized_common.quantized_config(self, config)

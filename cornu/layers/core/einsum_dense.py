@@ -2,7 +2,8 @@
 import copy
 import re
 
-from cornu import activations, constraints, initializers, ops, regularizers
+from cornu import activations, constraints, initializers, ops, quantizers, regularizers
+from cornu.layers.core import quantized_common, quantized_einsum
 from cornu.initializers.random_initializers import VarianceScaling
 from cornu.layers.input_spec import InputSpec
 from cornu.layers.layer import Layer
@@ -139,9 +140,10 @@ class EinsumDense(Layer):
             kernel initializer counts fans over the kernel's input and output axes).
         kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
         kernel_constraint, bias_constraint: constraints.
-        lora_rank, lora_alpha, gptq_unpacked_column_size, quantization_config:
-            Keras's low-rank adaptation and quantization; only the defaults
-            (``None``) are supported.
+        lora_rank, lora_alpha, gptq_unpacked_column_size: Keras's low-rank
+            adaptation and GPTQ; only the defaults (``None``) are supported.
+        quantization_config: a ``keras.quantizers`` config, used under a
+            quantized dtype policy; see ``quantize()``.
     """
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
@@ -163,8 +165,7 @@ class EinsumDense(Layer):
                 f"EinsumDense '{self.name}': argument `bias_axes` must be None or a string of output letters "
                 f"such as 'c'; received bias_axes={bias_axes!r}."
             )
-        for arg, value in (("lora_rank", lora_rank), ("gptq_unpacked_column_size", gptq_unpacked_column_size),
-                           ("quantization_config", quantization_config)):
+        for arg, value in (("lora_rank", lora_rank), ("gptq_unpacked_column_size", gptq_unpacked_column_size)):
             if value is not None:
                 raise ValueError(
                     f"EinsumDense '{self.name}': `{arg}` is not supported by cornu (LoRA and quantization are "
@@ -183,7 +184,7 @@ class EinsumDense(Layer):
         self.lora_rank = None
         self.lora_alpha = lora_alpha
         self.lora_enabled = False
-        self.quantization_config = None
+        self.quantization_config = quantizers.get(quantization_config)
 
     def _analyze(self, input_shape):
         return analyze_equation(self.equation, self.bias_axes, input_shape, self.partial_output_shape,
@@ -206,9 +207,12 @@ class EinsumDense(Layer):
                     f"{tuple(input_shape)}; give those sizes in `output_shape` or in the input shape."
                 )
         self.input_spec = InputSpec(ndim=len(input_shape))
-        self._kernel = self.add_weight(name="kernel", shape=tuple(kernel_shape),
-                                       initializer=self._kernel_initializer_for(input_axes, output_axes),
-                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        if self.dtype_policy.quantization_mode is not None:  # int8 kernel + scale; `call` replaced once
+            quantized_einsum.build_kernel(self, tuple(kernel_shape), len(input_shape))
+        else:
+            self._kernel = self.add_weight(name="kernel", shape=tuple(kernel_shape),
+                                           initializer=self._kernel_initializer_for(input_axes, output_axes),
+                                           regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         if bias_shape is not None:
             self.bias = self.add_weight(name="bias", shape=tuple(bias_shape), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
@@ -236,6 +240,16 @@ class EinsumDense(Layer):
     def compute_output_shape(self, input_shape):
         return self._analyze(input_shape)[2]
 
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantize the built layer in place (``"int8"``): int8 kernel with a float scale per output channel,
+        frozen; inputs are quantized at each call, as in Keras."""
+        quantized_einsum.quantize(self, mode, config, type_check and type(self) is not EinsumDense)
+
+    @property
+    def quantization_mode(self):
+        """``None``, or the mode the layer is quantized with (``"int8"``)."""
+        return self.dtype_policy.quantization_mode
+
     def get_config(self):
         config = super().get_config()
         config.update({
@@ -252,7 +266,7 @@ class EinsumDense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": None,
         })
-        return config
+        return quantized_common.quantized_config(self, config)
 
 
 register_builtin("keras.layers", EinsumDense)

@@ -1,7 +1,8 @@
 """``Embedding``: look up a dense vector for each integer index."""
 import warnings
 
-from cornu import backend, constraints, initializers, ops, regularizers
+from cornu import backend, constraints, initializers, ops, quantizers, regularizers
+from cornu.layers.core import quantized_common, quantized_dense
 from cornu.layers.layer import Layer
 from cornu.serialization import register_builtin
 
@@ -28,6 +29,8 @@ class Embedding(Layer):
         weights: optional initial matrix (or a one-element list holding it).
         lora_rank, lora_alpha: accepted for Keras compatibility; low-rank
             adaptation is not implemented (the full matrix is trained).
+        quantization_config: a ``keras.quantizers`` config, used under a
+            quantized dtype policy; see ``quantize()``.
         input_length: Keras 1/2 argument, deprecated in Keras 3; it only sets
             the expected input shape ``(batch, input_length)``.
     """
@@ -58,11 +61,6 @@ class Embedding(Layer):
                 f"Argument `lora_rank` of layer '{self.name}' (Embedding) must be a positive "
                 f"integer or None; received lora_rank={lora_rank!r}."
             )
-        if quantization_config is not None:
-            raise ValueError(
-                f"Embedding layer '{self.name}': quantized embeddings are not supported; "
-                f"received quantization_config={quantization_config!r} (pass None)."
-            )
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.embeddings_initializer = initializers.get(embeddings_initializer)
@@ -74,7 +72,7 @@ class Embedding(Layer):
         self.lora_rank = lora_rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
         self.lora_enabled = False
-        self.quantization_config = None
+        self.quantization_config = quantizers.get(quantization_config)
         if weights is not None:
             self.build()
             self.built = True
@@ -85,6 +83,10 @@ class Embedding(Layer):
 
     def build(self, input_shape=None):
         if self.built:
+            return
+        if self.dtype_policy.quantization_mode is not None:  # int8 table + scales; `call` replaced once
+            quantized_dense.build_embeddings(self)
+            self.built = True
             return
         self._embeddings = self.add_weight(
             shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer,
@@ -107,6 +109,16 @@ class Embedding(Layer):
             inputs = ops.cast(inputs, "int32")
         outputs = ops.take(self._embeddings, inputs, axis=0)  # (...,) -> (..., output_dim)
         return ops.cast(outputs, self.compute_dtype)
+
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantize the built layer in place (``"int8"``): each row becomes int8 with its own float scale,
+        frozen, as in Keras."""
+        quantized_dense.quantize_embedding(self, mode, config, type_check and type(self) is not Embedding)
+
+    @property
+    def quantization_mode(self):
+        """``None``, or the mode the layer is quantized with (``"int8"``)."""
+        return self.dtype_policy.quantization_mode
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
@@ -131,7 +143,7 @@ class Embedding(Layer):
         if self.lora_rank:
             config["lora_rank"] = self.lora_rank
             config["lora_alpha"] = self.lora_alpha
-        return config
+        return quantized_common.quantized_config(self, config)
 
 
 register_builtin("keras.layers", Embedding)
