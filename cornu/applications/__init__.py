@@ -8,6 +8,7 @@ from cornu.applications import (  # noqa: F401
     convnext,
     densenet,
     efficientnet,
+    efficientnet_v2,
     imagenet_utils,
     inception_resnet_v2,
     inception_v3,
@@ -40,6 +41,15 @@ from cornu.applications.efficientnet import (  # noqa: F401
     EfficientNetB6,
     EfficientNetB7,
 )
+from cornu.applications.efficientnet_v2 import (  # noqa: F401
+    EfficientNetV2B0,
+    EfficientNetV2B1,
+    EfficientNetV2B2,
+    EfficientNetV2B3,
+    EfficientNetV2L,
+    EfficientNetV2M,
+    EfficientNetV2S,
+)
 from cornu.applications.inception_resnet_v2 import InceptionResNetV2  # noqa: F401
 from cornu.applications.inception_v3 import InceptionV3  # noqa: F401
 from cornu.applications.mobilenet import MobileNet  # noqa: F401
@@ -56,10 +66,13 @@ __all__ = [
     "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge", "DenseNet121",
     "DenseNet169", "DenseNet201", "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
     "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7", "InceptionResNetV2", "InceptionV3",
+    "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3", "EfficientNetV2L",
+    "EfficientNetV2M", "EfficientNetV2S",
     "MobileNet", "MobileNetV2", "MobileNetV3Large", "MobileNetV3Small", "NASNetLarge", "NASNetMobile",
     "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2", "VGG16", "VGG19",
     "Xception",
     "convnext", "densenet", "efficientnet", "imagenet_utils", "inception_resnet_v2", "inception_v3",
+    "efficientnet_v2",
     "mobilenet", "mobilenet_v2", "mobilenet_v3", "nasnet", "resnet", "resnet50", "resnet_v2", "vgg16",
     "vgg19", "xception",
 ]
