@@ -94,6 +94,7 @@ register_builtin("keras.dtype_policies", DTypePolicy)
 register_builtin("keras", DTypePolicy)
 
 from cornu.dtype_policies.quantized import (  # noqa: E402 - subclasses of DTypePolicy, defined above
+    Int4DTypePolicy,
     QuantizedDTypePolicy,
     QuantizedFloat8DTypePolicy,
     is_quantized_name,
@@ -101,9 +102,10 @@ from cornu.dtype_policies.quantized import (  # noqa: E402 - subclasses of DType
 )
 
 _QUANTIZED_CLASSES = {"QuantizedDTypePolicy": QuantizedDTypePolicy,
-                      "QuantizedFloat8DTypePolicy": QuantizedFloat8DTypePolicy}
+                      "QuantizedFloat8DTypePolicy": QuantizedFloat8DTypePolicy, "Int4DTypePolicy": Int4DTypePolicy}
 register_builtin("keras.dtype_policies", QuantizedDTypePolicy)
 register_builtin("keras.dtype_policies", QuantizedFloat8DTypePolicy)
+register_builtin("keras.dtype_policies", Int4DTypePolicy)
 
-__all__ = ["DTypePolicy", "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "set_dtype_policy",
+__all__ = ["DTypePolicy", "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "Int4DTypePolicy", "set_dtype_policy",
            "dtype_policy", "get"]

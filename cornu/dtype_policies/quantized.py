@@ -53,7 +53,7 @@ class QuantizedDTypePolicy(DTypePolicy):
         return {"mode": self._quantization_mode, "source_name": self._source_name}
 
     def __repr__(self):
-        return f'<QuantizedDTypePolicy "{self._name}">'
+        return f'<{type(self).__name__} "{self._name}">'
 
     def __eq__(self, other):
         return (isinstance(other, QuantizedDTypePolicy) and other.quantization_mode == self.quantization_mode
@@ -85,6 +85,39 @@ class QuantizedFloat8DTypePolicy(QuantizedDTypePolicy):
         return {**super().get_config(), "amax_history_length": self.amax_history_length}
 
 
+class Int4DTypePolicy(QuantizedDTypePolicy):
+    """The int4 policy with its group size: mode ``"int4/<block_size>"`` (-1: one scale per channel).
+
+    Args:
+        mode: e.g. ``"int4/128"``.
+        source_name: the float policy.
+    """
+
+    def __init__(self, mode, source_name=None):
+        base, _, block = str(mode).partition("/")
+        try:
+            block_size = int(block)
+        except ValueError:
+            block_size = 0
+        if base != "int4" or block_size < -1 or block_size == 0:
+            raise ValueError(
+                "Int4DTypePolicy: `mode` must be 'int4/<block_size>' with block_size -1 (per channel) or a "
+                f"positive integer; received mode={mode!r}."
+            )
+        super().__init__("int4", source_name)
+        self.block_size = block_size
+        self._name = f"int4/{block_size}_from_{self._source_name}"
+
+    def get_config(self):
+        """``{"mode": "int4/<block_size>", "source_name"}``."""
+        return {"mode": f"int4/{self.block_size}", "source_name": self._source_name}
+
+    def __eq__(self, other):
+        return super().__eq__(other) and getattr(other, "block_size", None) == self.block_size
+
+    __hash__ = object.__hash__
+
+
 def policy_from_name(name):
     """The quantized policy named ``"<mode>_from_<source>"`` (e.g. ``"int8_from_mixed_bfloat16"``)."""
     mode, sep, source = name.partition("_from_")
@@ -95,6 +128,8 @@ def policy_from_name(name):
         )
     if mode == "float8":
         return QuantizedFloat8DTypePolicy(mode, source)
+    if mode.startswith("int4/"):
+        return Int4DTypePolicy(mode, source)
     return QuantizedDTypePolicy(mode, source)
 
 
@@ -103,5 +138,5 @@ def is_quantized_name(name):
     return isinstance(name, str) and name.startswith(QUANTIZATION_MODES)
 
 
-__all__ = ["QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "QUANTIZATION_MODES", "policy_from_name",
+__all__ = ["QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "Int4DTypePolicy", "QUANTIZATION_MODES", "policy_from_name",
            "is_quantized_name"]

@@ -88,16 +88,18 @@ class Model(Trainer, Layer):
                       expand_nested=expand_nested, show_trainable=show_trainable)
 
     def quantize(self, mode=None, config=None, filters=None, **kwargs):
-        """Quantize the weights of the built model in place (``"int8"``).
+        """Quantize the weights of the built model in place (``"int8"`` or ``"int4"``).
 
-        Every layer that supports it (``Dense``, ``EinsumDense``, ``Embedding``)
-        gets int8 kernels with float per-channel scales, frozen, and a quantized
-        dtype policy; other layers are skipped with a warning, as in Keras.
+        Every layer that supports it (int8: ``Dense``, ``EinsumDense``,
+        ``Embedding``; int4: ``Dense``, ``Embedding``) gets integer kernels with
+        float scales, frozen, and a quantized dtype policy; other layers are
+        skipped with a warning, as in Keras.
 
         Args:
-            mode: ``"int8"`` (optional when ``config`` is given).
-            config: a ``keras.quantizers.Int8QuantizationConfig`` choosing the
-                weight and input quantizers.
+            mode: ``"int8"`` or ``"int4"`` (optional when ``config`` is given).
+            config: a ``keras.quantizers.Int8QuantizationConfig`` or
+                ``Int4QuantizationConfig`` choosing the quantizers (int4: the
+                group size, ``block_size``).
             filters: a regex (or list of them) matched against layer names, or
                 a callable ``layer -> bool``: only those layers are quantized.
         """

@@ -14,8 +14,12 @@ from cornu.quantizers.quantizers import (
     AbsMaxQuantizer,
     Quantizer,
     abs_max_quantize,
+    abs_max_quantize_grouped_with_zero_point,
     compute_float8_scale,
+    dequantize_with_sz_map,
+    pack_int4,
     quantize_and_dequantize,
+    unpack_int4,
 )
 from cornu.serialization import deserialize_keras_object, register_builtin, serialize_keras_object
 
@@ -64,5 +68,6 @@ def get(identifier, **kwargs):
 
 
 __all__ = ["Quantizer", "AbsMaxQuantizer", "abs_max_quantize", "quantize_and_dequantize", "compute_float8_scale",
+           "abs_max_quantize_grouped_with_zero_point", "pack_int4", "unpack_int4", "dequantize_with_sz_map",
            "QuantizationConfig", "Int8QuantizationConfig", "Int4QuantizationConfig", "Float8QuantizationConfig",
            "serialize", "deserialize", "get"]

@@ -182,5 +182,103 @@ def compute_float8_scale(amax, scale, dtype_max, margin=0):
     return ops.reciprocal(factor)
 
 
-__all__ = ["Quantizer", "AbsMaxQuantizer", "abs_max_quantize", "quantize_and_dequantize",
+# -- int4 ---------------------------------------------------------------------------------
+def abs_max_quantize_grouped_with_zero_point(inputs, block_size, value_range=(-8, 7), dtype="int8",
+                                             epsilon=_DEFAULT_EPSILON, to_numpy=True):
+    """Asymmetric quantization of a 2-D ``(rows, columns)`` tensor in groups of ``block_size`` rows.
+
+    Rows are zero-padded to a multiple of ``block_size`` (the padding counts in
+    the last group's range).  Per group and column:
+    ``scale = (max - min + epsilon) / (high - low)``,
+    ``zero = clip(round(-min / scale) + low, low, high)`` and
+    ``q = clip(round(x / scale) + zero, low, high)``; ``x ~ (q - zero) * scale``.
+
+    Args:
+        inputs: the ``(rows, columns)`` tensor.
+        block_size: rows per group (a positive int).
+        value_range: ``(low, high)`` integer range.
+        dtype: dtype of the quantized values.
+        epsilon: added to each group's range.
+        to_numpy: accepted for Keras compatibility (the work is done on the host).
+
+    Returns:
+        ``(quantized, scale, zero)``: ``(rows, columns)`` values,
+        ``(groups, columns)`` float scales in the input's dtype and int8 zero points.
+    """
+    del to_numpy
+    if not isinstance(block_size, int) or isinstance(block_size, bool) or block_size <= 0:
+        raise ValueError(f"`block_size` must be a positive integer; received block_size={block_size!r}.")
+    low, high = _check_value_range(value_range, "abs_max_quantize_grouped_with_zero_point")
+    float_dtype = backend.standardize_dtype(getattr(inputs, "dtype", "float32"))
+    array = np.asarray(ops.convert_to_numpy(inputs))
+    if array.ndim != 2:
+        raise ValueError(f"abs_max_quantize_grouped_with_zero_point expects a 2-D tensor; received shape "
+                         f"{array.shape}.")
+    rows, columns = array.shape
+    groups = -(-rows // block_size)
+    padded = np.concatenate([array, np.zeros((groups * block_size - rows, columns), array.dtype)], axis=0)
+    blocks = padded.reshape(groups, block_size, columns)
+    smallest = blocks.min(axis=1, keepdims=True)
+    scale = np.divide(np.subtract(blocks.max(axis=1, keepdims=True), smallest) + epsilon, high - low)
+    zero = np.clip(np.round(np.divide(-smallest, scale)) + low, low, high)
+    quantized = np.clip(np.round(np.divide(blocks, scale)) + zero, low, high).astype(dtype)
+    quantized = quantized.reshape(groups * block_size, columns)[:rows]
+    return (ops.convert_to_tensor(quantized), ops.convert_to_tensor(scale[:, 0], dtype=float_dtype),
+            ops.convert_to_tensor(zero[:, 0].astype("int8")))
+
+
+def pack_int4(arr, axis=0, dtype="int8"):
+    """Pack int4 values (``[-8, 7]``, held in int8) two per byte along ``axis``.
+
+    Element ``2k`` goes to the low nibble of byte ``k`` and element ``2k + 1``
+    to its high nibble; an odd length is padded with a zero.
+
+    Returns:
+        ``(packed, packed_shape, original_length)``.
+    """
+    if dtype not in ("int8", "uint8"):
+        raise ValueError(f"pack_int4: `dtype` must be 'int8' or 'uint8'; received dtype={dtype!r}.")
+    if backend.standardize_dtype(arr.dtype) != dtype:
+        raise TypeError(f"pack_int4 expects a {dtype} tensor; received {backend.standardize_dtype(arr.dtype)}.")
+    values = np.moveaxis(np.asarray(ops.convert_to_numpy(arr)), axis, 0)
+    length = values.shape[0]
+    if length % 2:
+        values = np.concatenate([values, np.zeros((1,) + values.shape[1:], values.dtype)], axis=0)
+    nibbles = values.astype(np.int16) & 0x0F
+    packed = (nibbles[0::2] | (nibbles[1::2] << 4)).astype(np.uint8).view(np.dtype(dtype))
+    packed = np.moveaxis(packed, 0, axis)
+    return ops.convert_to_tensor(packed), tuple(packed.shape), length
+
+
+def unpack_int4(packed, orig_len, axis=0, dtype="int8"):
+    """Undo ``pack_int4``: ``orig_len`` values along ``axis`` (signed ``[-8, 7]`` for ``dtype="int8"``,
+    ``[0, 15]`` for ``"uint8"``)."""
+    if dtype not in ("int8", "uint8"):
+        raise ValueError(f"unpack_int4: `dtype` must be 'int8' or 'uint8'; received dtype={dtype!r}.")
+    packed = ops.convert_to_tensor(packed)
+    rank = len(packed.shape)
+    axis = axis % rank
+    wide = ops.cast(ops.moveaxis(packed, axis, -1), "int32")
+    low = ops.bitwise_and(wide, 15)
+    high = ops.bitwise_and(ops.right_shift(wide, 4), 15)
+    nibbles = ops.stack([low, high], axis=-1)  # (..., n, 2): byte k gives elements 2k, 2k+1
+    if dtype == "int8":
+        nibbles = ops.where(ops.greater_equal(nibbles, 8), ops.subtract(nibbles, 16), nibbles)
+    shape = tuple(packed.shape)
+    moved = shape[:axis] + shape[axis + 1:]
+    values = ops.reshape(nibbles, moved + (2 * shape[axis],))[..., :orig_len]
+    return ops.cast(ops.moveaxis(values, -1, axis), dtype)
+
+
+def dequantize_with_sz_map(weights_matrix, scale, zero, g_idx, group_axis=-1):
+    """``(weights - zero[g]) * scale[g]`` where ``g = g_idx`` picks each position's group along
+    ``group_axis`` of ``scale``/``zero``."""
+    groups = ops.cast(g_idx, "int32")
+    scale = ops.take(scale, groups, axis=group_axis)
+    zero = ops.cast(ops.take(zero, groups, axis=group_axis), scale.dtype)
+    return ops.multiply(ops.subtract(weights_matrix, zero), scale)
+
+
+__all__ = ["abs_max_quantize_grouped_with_zero_point", "pack_int4", "unpack_int4", "dequantize_with_sz_map",
+           "Quantizer", "AbsMaxQuantizer", "abs_max_quantize", "quantize_and_dequantize",
            "compute_float8_scale"]

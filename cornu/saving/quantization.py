@@ -9,16 +9,17 @@ dropped, the layer's weights and outputs do not depend on it.  A layer that
 ``QuantizedFloat8DTypePolicy``, ``GPTQDTypePolicy``, ``AWQDTypePolicy``; older
 files: a policy name such as ``"int8_from_float32"``) and integer kernels
 with scales in its weights file.  cornu runs int8 ``Dense``, ``EinsumDense``
-and ``Embedding`` layers (their configs pass through unchanged, the layers
-build int8 kernels from the policy); any other quantized layer or mode
-(int4, float8, GPTQ, AWQ) is refused with an error naming the layer.
+and ``Embedding`` layers and int4 ``Dense`` and ``Embedding`` layers (their
+configs pass through unchanged, the layers build integer kernels from the
+policy); any other quantized layer or mode (float8, GPTQ, AWQ, int4
+``EinsumDense``) is refused with an error naming the layer.
 """
 import re
 
 from cornu.saving.config_walk import rewrite_objects
 from cornu.saving.errors import LoadError
 
-_LOADABLE = {"int8": ("Dense", "EinsumDense", "Embedding")}
+_LOADABLE = {"int8": ("Dense", "EinsumDense", "Embedding"), "int4": ("Dense", "Embedding")}
 _QUANTIZED_NAME = re.compile(r"^(int8|int4|float8|gptq|awq)(_from_|/|$)")
 
 
@@ -46,7 +47,8 @@ def _refuse(entry, config, mode):
     raise LoadError(
         f"Layer '{layer}' ({entry.get('class_name')}) was saved quantized (mode {mode!r}"
         f"{', ' + described if described else ''}): cornu loads int8 quantization of Dense, EinsumDense "
-        "and Embedding layers only, not this one (int4, float8, GPTQ and AWQ are not implemented). Save the "
+        "and Embedding layers and int4 of Dense and Embedding only, not this one (float8, GPTQ and AWQ are "
+        "not implemented). Save the "
         "model from Keras before calling `model.quantize(...)` (or re-create it in float and load float "
         "weights), then load that file.")
 
@@ -60,7 +62,7 @@ def drop_float_quantization_configs(config):
 def _check_quantization(entry):
     inner = entry["config"]
     mode = _quantization_mode(inner.get("dtype"))
-    if mode is not None and entry["class_name"] in _LOADABLE.get(mode, ()):
+    if mode is not None and entry["class_name"] in _LOADABLE.get(mode.split("/")[0], ()):
         return entry  # a quantized layer cornu builds (int8 kernel and scales from the weights file)
     if "quantization_config" in inner:
         if mode is not None:

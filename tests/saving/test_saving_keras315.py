@@ -58,22 +58,25 @@ def test_keras_int8_file_loads_with_keras_predictions():
 
 
 def test_a_quantized_layer_of_an_unimplemented_mode_is_refused_by_name():
-    with pytest.raises(LoadError, match=r"Layer 'd4' \(Dense\) was saved quantized \(mode 'int4/128', "
-                                        r"Int4QuantizationConfig\).*model.quantize"):
-        saving.load_model(KERAS3 / "int4.keras")
+    with pytest.raises(LoadError, match=r"Layer 'd8' \(Dense\) was saved quantized \(mode 'float8', "
+                                        r"Float8QuantizationConfig\).*model.quantize"):
+        saving.load_model(KERAS3 / "float8.keras")
 
 
 def test_quantized_dtype_policy_spellings_are_refused():
     from cornu.saving.quantization import drop_float_quantization_configs
 
-    for dtype in ("int4_from_float32", {"class_name": "QuantizedFloat8DTypePolicy", "config": {"name": "x"}},
-                  {"class_name": "DTypePolicy", "config": {"name": "int4_from_mixed_bfloat16"}}):
+    for dtype in ("gptq/4/128_from_float32", {"class_name": "QuantizedFloat8DTypePolicy", "config": {"name": "x"}},
+                  {"class_name": "DTypePolicy", "config": {"name": "float8_from_mixed_bfloat16"}}):
         entry = {"class_name": "Dense", "config": {"name": "d", "units": 2, "dtype": dtype}}
         with pytest.raises(LoadError, match="Layer 'd' \\(Dense\\) was saved quantized"):
             drop_float_quantization_configs({"class_name": "Sequential", "config": {"layers": [entry]}})
     conv = {"class_name": "Conv1D", "config": {"name": "c", "dtype": "int8_from_float32"}}
     with pytest.raises(LoadError, match="Layer 'c' \\(Conv1D\\) was saved quantized \\(mode 'int8'"):
         drop_float_quantization_configs(conv)
+    einsum = {"class_name": "EinsumDense", "config": {"name": "e", "dtype": "int4/-1_from_float32"}}
+    with pytest.raises(LoadError, match="Layer 'e' \\(EinsumDense\\) was saved quantized \\(mode 'int4'"):
+        drop_float_quantization_configs(einsum)
     int8 = {"class_name": "Dense", "config": {"name": "d", "dtype": "int8_from_float32",
                                               "quantization_config": None}}
     assert drop_float_quantization_configs(int8) == int8  # cornu builds it

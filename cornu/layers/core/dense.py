@@ -81,8 +81,9 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def quantize(self, mode=None, type_check=True, config=None):
-        """Quantize the built layer in place (``"int8"``): int8 kernel with a float scale per unit, frozen;
-        inputs are quantized per row at each call, as in Keras."""
+        """Quantize the built layer in place, as Keras does: ``"int8"`` (int8 kernel with a float scale per
+        unit, inputs quantized per row at each call) or ``"int4"`` (packed int4 kernel, per unit or in groups
+        of input rows); the kernel is frozen."""
         quantized_dense.quantize_dense(self, mode, config, type_check and type(self) is not Dense)
 
     @property

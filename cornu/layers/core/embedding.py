@@ -111,8 +111,8 @@ class Embedding(Layer):
         return ops.cast(outputs, self.compute_dtype)
 
     def quantize(self, mode=None, type_check=True, config=None):
-        """Quantize the built layer in place (``"int8"``): each row becomes int8 with its own float scale,
-        frozen, as in Keras."""
+        """Quantize the built layer in place, as Keras does: ``"int8"`` (each row int8 with its own float
+        scale) or ``"int4"`` (packed int4, per row or in groups of columns); the table is frozen."""
         quantized_dense.quantize_embedding(self, mode, config, type_check and type(self) is not Embedding)
 
     @property

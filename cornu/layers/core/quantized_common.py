@@ -1,4 +1,4 @@
-"""What int8 quantization of ``Dense``, ``EinsumDense`` and ``Embedding`` shares.
+"""What int8 / int4 quantization of ``Dense``, ``EinsumDense`` and ``Embedding`` shares.
 
 ``layer.quantize("int8")`` replaces the float kernel by an int8 one plus a
 float scale per output channel (frozen: not trainable, as in Keras), sets the
@@ -16,7 +16,7 @@ from cornu.dtype_policies.quantized import QuantizedDTypePolicy
 from cornu.quantizers.quantization_config import resolve_config
 from cornu.serialization import serialize_keras_object
 
-IMPLEMENTED_MODES = ("int8",)
+IMPLEMENTED_MODES = ("int8", "int4")  # int4: Dense and Embedding
 
 
 def _describe(layer):

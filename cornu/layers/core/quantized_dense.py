@@ -1,4 +1,4 @@
-"""int8 ``Dense`` and ``Embedding`` (see ``quantized_common``).
+"""int8 ``Dense`` and ``Embedding`` (see ``quantized_common``; int4 in ``quantized_int4``).
 
 Dense: the kernel ``(input_dim, units)`` is quantized per output unit
 (``scale = 127 / (max_i |kernel[i, u]| + 1e-7)``, shape ``(units,)``); each
@@ -12,6 +12,7 @@ embeddings_scale``.
 """
 from cornu import backend, ops
 from cornu.layers.core import quantized_common as qc
+from cornu.layers.core import quantized_int4
 from cornu.quantizers.quantization_config import QuantizationConfig
 from cornu.quantizers.quantizers import AbsMaxQuantizer
 
@@ -29,6 +30,9 @@ def _check_mode(layer):
 def build_dense_kernel(layer, kernel_shape):
     """``Dense.build`` under a quantized dtype policy: an int8 kernel and its scale (values come from a file)."""
     _check_mode(layer)
+    if layer.dtype_policy.quantization_mode == "int4":
+        quantized_int4.build_dense(layer, kernel_shape, layer.quantization_config)
+        return
     layer.kernel = qc.add_frozen(layer, "kernel", kernel_shape, "int8")
     layer.kernel_scale = qc.add_frozen(layer, "kernel_scale", (kernel_shape[1],))
     _setup_dense(layer, layer.quantization_config)
@@ -39,6 +43,9 @@ def quantize_dense(layer, mode, config, refuse_subclass):
     if refuse_subclass:
         raise NotImplementedError(f"Layer {type(layer).__name__} does not have a `quantize` method implemented.")
     mode, config = qc.resolve(layer, mode, config)
+    if mode == "int4":
+        quantized_int4.quantize_dense(layer, config)
+        return
     quantizer = QuantizationConfig.weight_quantizer_or_default(config, AbsMaxQuantizer(axis=0))
     values, scale = quantizer(qc.weight_values(layer.kernel), to_numpy=True)
     scale = ops.squeeze(scale, axis=0)
@@ -80,6 +87,9 @@ def _dense_int8_call(self, inputs, training=None):
 def build_embeddings(layer):
     """``Embedding.build`` under a quantized dtype policy: an int8 table and a scale per row."""
     _check_mode(layer)
+    if layer.dtype_policy.quantization_mode == "int4":
+        quantized_int4.build_embedding(layer, layer.quantization_config)
+        return
     layer._embeddings = qc.add_frozen(layer, "embeddings", (layer.input_dim, layer.output_dim), "int8")
     layer.embeddings_scale = qc.add_frozen(layer, "embeddings_scale", (layer.input_dim,))
     qc.install(layer, _embedding_int8_call, EMBEDDING_SPEC)
@@ -90,6 +100,9 @@ def quantize_embedding(layer, mode, config, refuse_subclass):
     if refuse_subclass:
         raise NotImplementedError(f"Layer {type(layer).__name__} does not have a `quantize` method implemented.")
     mode, config = qc.resolve(layer, mode, config)
+    if mode == "int4":
+        quantized_int4.quantize_embedding(layer, config)
+        return
     quantizer = QuantizationConfig.weight_quantizer_or_default(config, AbsMaxQuantizer(axis=-1))
     values, scale = quantizer(qc.weight_values(layer._embeddings), to_numpy=True)
     scale = ops.squeeze(scale, axis=-1)

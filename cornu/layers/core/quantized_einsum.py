@@ -82,7 +82,7 @@ class Int8Layout:
 def build_kernel(layer, kernel_shape, input_ndim):
     """``EinsumDense.build`` under a quantized dtype policy: an int8 kernel and its scale."""
     mode = layer.dtype_policy.quantization_mode
-    if mode not in qc.IMPLEMENTED_MODES:
+    if mode != "int8":
         raise qc.unsupported_mode_error(layer, mode)
     layout = Int8Layout(layer.equation, input_ndim)
     layer._kernel = qc.add_frozen(layer, "kernel", kernel_shape, "int8")
@@ -95,6 +95,8 @@ def quantize(layer, mode, config, refuse_subclass):
     if refuse_subclass:
         raise NotImplementedError(f"Layer {type(layer).__name__} does not have a `quantize` method implemented.")
     mode, config = qc.resolve(layer, mode, config)
+    if mode != "int8":
+        raise qc.unsupported_mode_error(layer, mode)
     layout = Int8Layout(layer.equation, layer.input_spec.ndim)
     quantizer = QuantizationConfig.weight_quantizer_or_default(config, AbsMaxQuantizer(axis=layout.kernel_reduced))
     values, scale = quantizer(qc.weight_values(layer._kernel), to_numpy=True)

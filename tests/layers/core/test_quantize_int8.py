@@ -232,8 +232,8 @@ def test_quantize_errors_name_the_problem():
     with pytest.raises(ValueError, match="isn't yet built: Dense 'dense"):
         layer.quantize("int8")
     layer.build((None, 3))
-    with pytest.raises(NotImplementedError, match="mode 'int4' is not implemented by cornu"):
-        layer.quantize("int4")
+    with pytest.raises(NotImplementedError, match="mode 'float8' is not implemented by cornu"):
+        layer.quantize("float8")
     with pytest.raises(ValueError, match="`mode` must be one of"):
         layer.quantize("int3")
     with pytest.raises(ValueError, match="must be a QuantizationConfig"):
