@@ -9,17 +9,17 @@ dropped, the layer's weights and outputs do not depend on it.  A layer that
 ``QuantizedFloat8DTypePolicy``, ``GPTQDTypePolicy``, ``AWQDTypePolicy``; older
 files: a policy name such as ``"int8_from_float32"``) and integer kernels
 with scales in its weights file.  cornu runs int8 ``Dense``, ``EinsumDense``
-and ``Embedding`` layers and int4 ``Dense`` and ``Embedding`` layers (their
-configs pass through unchanged, the layers build integer kernels from the
-policy); any other quantized layer or mode (float8, GPTQ, AWQ, int4
-``EinsumDense``) is refused with an error naming the layer.
+and ``Embedding`` layers quantized to int8 or int4 (their configs pass
+through unchanged, the layers build integer kernels from the policy); any
+other quantized layer or mode (float8, GPTQ, AWQ) is refused with an error
+naming the layer.
 """
 import re
 
 from cornu.saving.config_walk import rewrite_objects
 from cornu.saving.errors import LoadError
 
-_LOADABLE = {"int8": ("Dense", "EinsumDense", "Embedding"), "int4": ("Dense", "Embedding")}
+_LOADABLE = {"int8": ("Dense", "EinsumDense", "Embedding"), "int4": ("Dense", "EinsumDense", "Embedding")}
 _QUANTIZED_NAME = re.compile(r"^(int8|int4|float8|gptq|awq)(_from_|/|$)")
 
 
@@ -46,9 +46,9 @@ def _refuse(entry, config, mode):
     described = quantization.get("class_name") if isinstance(quantization, dict) else None
     raise LoadError(
         f"Layer '{layer}' ({entry.get('class_name')}) was saved quantized (mode {mode!r}"
-        f"{', ' + described if described else ''}): cornu loads int8 quantization of Dense, EinsumDense "
-        "and Embedding layers and int4 of Dense and Embedding only, not this one (float8, GPTQ and AWQ are "
-        "not implemented). Save the "
+        f"{', ' + described if described else ''}): cornu loads int8 and int4 quantization of Dense, "
+        "EinsumDense and Embedding layers only, not this one (float8, GPTQ and AWQ are not implemented). "
+        "Save the "
         "model from Keras before calling `model.quantize(...)` (or re-create it in float and load float "
         "weights), then load that file.")
 

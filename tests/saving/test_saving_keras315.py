@@ -74,9 +74,9 @@ def test_quantized_dtype_policy_spellings_are_refused():
     conv = {"class_name": "Conv1D", "config": {"name": "c", "dtype": "int8_from_float32"}}
     with pytest.raises(LoadError, match="Layer 'c' \\(Conv1D\\) was saved quantized \\(mode 'int8'"):
         drop_float_quantization_configs(conv)
-    einsum = {"class_name": "EinsumDense", "config": {"name": "e", "dtype": "int4/-1_from_float32"}}
-    with pytest.raises(LoadError, match="Layer 'e' \\(EinsumDense\\) was saved quantized \\(mode 'int4'"):
-        drop_float_quantization_configs(einsum)
+    conv2d = {"class_name": "Conv2D", "config": {"name": "e", "dtype": "int4/-1_from_float32"}}
+    with pytest.raises(LoadError, match="Layer 'e' \\(Conv2D\\) was saved quantized \\(mode 'int4'"):
+        drop_float_quantization_configs(conv2d)
     int8 = {"class_name": "Dense", "config": {"name": "d", "dtype": "int8_from_float32",
                                               "quantization_config": None}}
     assert drop_float_quantization_configs(int8) == int8  # cornu builds it

@@ -6,18 +6,28 @@ that are not output axes.  Both scales are stored, as Keras stores them,
 *aligned with the output*: one axis per output letter, sized like the output
 where the tensor has that letter and 1 elsewhere.  For ``"abc,cde->abde"``
 the kernel scale has shape ``(1, 1, d, e)``.  Files hold
-``kernel, bias, kernel_scale``.
+``kernel, bias, kernel_scale``; int4 (below) adds ``kernel_zero, g_idx`` when grouped.
 """
+import math
 import string
 
 import numpy as np
 
 from cornu import ops
 from cornu.layers.core import quantized_common as qc
+from cornu.layers.core import quantized_int4
 from cornu.quantizers.quantization_config import QuantizationConfig
-from cornu.quantizers.quantizers import AbsMaxQuantizer
+from cornu.quantizers.quantizers import (
+    AbsMaxQuantizer,
+    abs_max_quantize,
+    abs_max_quantize_grouped_with_zero_point,
+    dequantize_with_sz_map,
+    pack_int4,
+    unpack_int4,
+)
 
 SPEC = ("_kernel", "bias", "kernel_scale")
+INT4_SPEC = ("_kernel", "bias", "kernel_scale", "kernel_zero", "g_idx")
 
 
 class Int8Layout:
@@ -82,6 +92,9 @@ class Int8Layout:
 def build_kernel(layer, kernel_shape, input_ndim):
     """``EinsumDense.build`` under a quantized dtype policy: an int8 kernel and its scale."""
     mode = layer.dtype_policy.quantization_mode
+    if mode == "int4":
+        _build_int4(layer, kernel_shape, input_ndim, layer.quantization_config)
+        return
     if mode != "int8":
         raise qc.unsupported_mode_error(layer, mode)
     layout = Int8Layout(layer.equation, input_ndim)
@@ -95,8 +108,9 @@ def quantize(layer, mode, config, refuse_subclass):
     if refuse_subclass:
         raise NotImplementedError(f"Layer {type(layer).__name__} does not have a `quantize` method implemented.")
     mode, config = qc.resolve(layer, mode, config)
-    if mode != "int8":
-        raise qc.unsupported_mode_error(layer, mode)
+    if mode == "int4":
+        _quantize_int4(layer, config)
+        return
     layout = Int8Layout(layer.equation, layer.input_spec.ndim)
     quantizer = QuantizationConfig.weight_quantizer_or_default(config, AbsMaxQuantizer(axis=layout.kernel_reduced))
     values, scale = quantizer(qc.weight_values(layer._kernel), to_numpy=True)
@@ -132,6 +146,77 @@ def _int8_call(self, inputs, training=None):
         x = ops.divide(ops.cast(x, compute), ops.multiply(inputs_scale, kernel_scale))
         float_kernel = ops.divide(ops.cast(self._kernel, compute), layout.kernel_scale_to_kernel(kernel_scale))
         x = qc.straight_through(x, ops.einsum(self.equation, inputs, float_kernel))
+    if self.bias is not None:
+        x = ops.add(x, self.bias)
+    if self.activation is not None:
+        x = self.activation(x)
+    return x
+
+
+# -- int4 ---------------------------------------------------------------------------------
+# As Keras: the kernel is reshaped (not transposed) to (rows, columns), rows the product of the reduced
+# axes' sizes, and packed along the columns; scales per column, or per group of rows and column.
+def _flat_shape(layout, kernel_shape):
+    rows = math.prod(d for i, d in enumerate(kernel_shape) if i in layout.kernel_reduced)
+    return rows, math.prod(kernel_shape) // rows
+
+
+def _build_int4(layer, kernel_shape, input_ndim, config):
+    layout = Int8Layout(layer.equation, input_ndim)
+    rows, columns = _flat_shape(layout, kernel_shape)
+    block = quantized_int4.block_size_for(layer, config)
+    layer._kernel = qc.add_frozen(layer, "kernel", (rows, (columns + 1) // 2), "int8")
+    scale_shape = (columns,) if block is None else (math.ceil(rows / block), columns)
+    layer.kernel_scale, zero, g_idx = quantized_int4.group_variables(layer, "kernel", scale_shape, rows, block)
+    if block is not None:
+        layer.kernel_zero, layer.g_idx = zero, g_idx
+    layer.inputs_quantizer = QuantizationConfig.activation_quantizer_or_default(config, None)
+    object.__setattr__(layer, "_int8_layout", layout)
+    object.__setattr__(layer, "_int4_block_size", block)
+    object.__setattr__(layer, "_int4_shapes", (columns, tuple(kernel_shape)))
+    qc.install(layer, _int4_call, INT4_SPEC)
+
+
+def _quantize_int4(layer, config):
+    layout = Int8Layout(layer.equation, layer.input_spec.ndim)
+    kernel = qc.weight_values(layer._kernel)
+    flat = kernel.reshape(_flat_shape(layout, kernel.shape))
+    block = quantized_int4.block_size_for(layer, config)
+    zero = None
+    if block is None:
+        values, scale = abs_max_quantize(flat, axis=0, value_range=(-8, 7), to_numpy=True)
+        scale = ops.squeeze(scale, axis=0)
+    else:
+        values, scale, zero = abs_max_quantize_grouped_with_zero_point(flat, block_size=block)
+    packed, _, _ = pack_int4(values, axis=-1)
+    qc.drop_variable(layer, layer._kernel)
+    _build_int4(layer, kernel.shape, layer.input_spec.ndim, config)
+    layer._kernel.assign(packed)
+    layer.kernel_scale.assign(scale)
+    if zero is not None:
+        layer.kernel_zero.assign(zero)
+    quantized_int4.finish(layer, block, config)
+
+
+def _int4_call(self, inputs, training=None):
+    compute = self.compute_dtype
+    columns, kernel_shape = self._int4_shapes
+    unpacked = ops.cast(unpack_int4(self._kernel, columns, axis=-1), compute)  # (rows, columns)
+    scale = ops.cast(self.kernel_scale, compute)
+    if self._int4_block_size is None:
+        float_kernel = ops.divide(unpacked, scale)
+    else:
+        float_kernel = ops.cast(dequantize_with_sz_map(unpacked, scale, self.kernel_zero, self.g_idx, group_axis=0),
+                                compute)
+    float_kernel = ops.reshape(float_kernel, kernel_shape)
+    if self.inputs_quantizer is not None and self._int4_block_size is None:
+        layout = self._int8_layout
+        q_inputs, inputs_scale = self.inputs_quantizer(inputs, axis=layout.input_reduced)
+        x = ops.einsum(self.equation, ops.cast(q_inputs, compute), float_kernel)
+        x = ops.divide(x, layout.input_scale_to_output(inputs_scale))
+        x = qc.straight_through(x, ops.einsum(self.equation, inputs, float_kernel))
+    else:
+        x = ops.einsum(self.equation, inputs, float_kernel)
     if self.bias is not None:
         x = ops.add(x, self.bias)
     if self.activation is not None:

@@ -1,4 +1,4 @@
-"""int4 ``Dense`` and ``Embedding``, as Keras 3 stores them.
+"""int4 ``Dense`` and ``Embedding``, as Keras 3 stores them (``EinsumDense``: ``quantized_einsum``).
 
 Values in ``[-8, 7]`` are packed two per int8 byte along the last axis
 (``quantizers.pack_int4``): a Dense kernel ``(input_dim, units)`` is stored
@@ -47,7 +47,8 @@ def block_size_for(layer, config):
     return None if block in (None, -1) else block
 
 
-def _group_variables(layer, prefix, scale_shape, positions, block):
+def group_variables(layer, prefix, scale_shape, positions, block):
+    """The scale (and, grouped, the zero points and ``g_idx``) variables of an int4 layer."""
     scale = qc.add_frozen(layer, f"{prefix}_scale", scale_shape)
     if block is None:
         return scale, None, None
@@ -57,7 +58,7 @@ def _group_variables(layer, prefix, scale_shape, positions, block):
     return scale, zero, g_idx
 
 
-def _finish(layer, block, config):
+def finish(layer, block, config):
     """Record the group size and set the ``int4/<block>`` policy (after ``quantize()``)."""
     layer.quantization_config = config
     layer.dtype_policy = Int4DTypePolicy(f"int4/{block or -1}", layer.dtype_policy.name)
@@ -70,7 +71,7 @@ def build_dense(layer, kernel_shape, config):
     block = block_size_for(layer, config)
     layer.kernel = qc.add_frozen(layer, "kernel", (rows, (units + 1) // 2), "int8")
     scale_shape = (units,) if block is None else (math.ceil(rows / block), units)
-    layer.kernel_scale, zero, g_idx = _group_variables(layer, "kernel", scale_shape, rows, block)
+    layer.kernel_scale, zero, g_idx = group_variables(layer, "kernel", scale_shape, rows, block)
     if block is not None:
         layer.kernel_zero, layer.g_idx = zero, g_idx
     layer.inputs_quantizer = QuantizationConfig.activation_quantizer_or_default(config, None)
@@ -98,7 +99,7 @@ def quantize_dense(layer, config):
     layer.kernel_scale.assign(scale)
     if zero is not None:
         layer.kernel_zero.assign(zero)
-    _finish(layer, block, config)
+    finish(layer, block, config)
 
 
 def _dense_call(self, inputs, training=None):
@@ -127,7 +128,7 @@ def build_embedding(layer, config):
     block = block_size_for(layer, config)
     layer._embeddings = qc.add_frozen(layer, "embeddings", (rows, (width + 1) // 2), "int8")
     scale_shape = (rows,) if block is None else (rows, math.ceil(width / block))
-    layer.embeddings_scale, zero, g_idx = _group_variables(layer, "embeddings", scale_shape, width, block)
+    layer.embeddings_scale, zero, g_idx = group_variables(layer, "embeddings", scale_shape, width, block)
     if block is not None:
         layer.embeddings_zero, layer.g_idx = zero, g_idx
     object.__setattr__(layer, "_int4_block_size", block)
@@ -154,7 +155,7 @@ def quantize_embedding(layer, config):
     layer.embeddings_scale.assign(scale)
     if zero is not None:
         layer.embeddings_zero.assign(zero)
-    _finish(layer, block, config)
+    finish(layer, block, config)
 
 
 def _embedding_call(self, inputs):
@@ -169,4 +170,4 @@ def _embedding_call(self, inputs):
     return ops.cast(dequantize_with_sz_map(rows, scale, zero, self.g_idx, group_axis=-1), self.compute_dtype)
 
 
-__all__ = ["block_size_for", "build_dense", "quantize_dense", "build_embedding", "quantize_embedding"]
+__all__ = ["block_size_for", "group_variables", "finish", "build_dense", "quantize_dense", "build_embedding", "quantize_embedding"]

@@ -138,10 +138,51 @@ def test_keras_int4_model_loads_saves_and_trains(tmp_path):
         np.testing.assert_array_equal(np_(w), before)
 
 
-def test_int4_is_refused_where_not_implemented():
+EINSUM_CASES = {
+    "plain": ("ab,bc->ac", 4, "c"),
+    "seq": ("abc,cd->abd", (None, 4), "d"),
+    "heads": ("abc,cde->abde", (None, 2, 3), "de"),
+    "two_reduced": ("abcd,cde->abe", (None, 4), "e"),
+    "squeeze": ("abc,bcd->ad", 4, "d"),
+    "transposed": ("abc,dc->adb", (4, None), "d"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EINSUM_CASES))
+@pytest.mark.parametrize("suffix,block", [("pc", None), ("g", 2)])
+def test_einsum_dense_int4_matches_keras(case, suffix, block):
+    equation, output_shape, bias_axes = EINSUM_CASES[case]
+    name = f"einsum_{case}_{suffix}"
+    x = KERAS[f"{name}_x"]
+    layer = layers.EinsumDense(equation, output_shape, bias_axes=bias_axes)
+    layer.build(x.shape)
+    layer.set_weights([KERAS[f"{name}_kernel_float"], KERAS[f"{name}_bias"]])
+    layer.quantize("int4", config=quantizers.Int4QuantizationConfig(block_size=block))
+    np.testing.assert_array_equal(np_(layer.kernel), KERAS[f"{name}_packed"])
+    np.testing.assert_allclose(np_(layer.kernel_scale), KERAS[f"{name}_scale"], rtol=1e-6)
+    y = np_(layer(x))
+    np.testing.assert_allclose(y, KERAS[f"{name}_y"], rtol=1e-5, atol=1e-5)
+    # NumPy: the kernel reshaped (as Keras does, no transpose) to (reduced sizes, the rest), quantized per
+    # column or per group of rows, dequantized and reshaped back.
+    kernel = KERAS[f"{name}_kernel_float"]
+    in_spec, k_spec = equation.split("->")[0].split(",")
+    out_spec = equation.split("->")[1]
+    rows = int(np.prod([d for c, d in zip(k_spec, kernel.shape) if c not in out_spec]))
+    flat = kernel.reshape(rows, -1)
+    if block is None:
+        scale = np.float32(7) / (np.abs(flat).max(axis=0) + np.float32(1e-7))
+        float_kernel = np.clip(np.round(flat * scale), -8, 7) / scale
+    else:
+        np.testing.assert_array_equal(np_(layer.kernel_zero), KERAS[f"{name}_zero"])
+        float_kernel = np_grouped(flat, block)[3]
+    want = np.einsum(f"{in_spec},{k_spec}->{out_spec}", x, float_kernel.reshape(kernel.shape))
+    np.testing.assert_allclose(y, want + KERAS[f"{name}_bias"], rtol=1e-5, atol=1e-5)
+
+
+def test_unimplemented_modes_are_refused():
     layer = layers.EinsumDense("ab,bc->ac", 3)
     layer.build((None, 4))
-    with pytest.raises(NotImplementedError, match="EinsumDense 'einsum_dense.*mode 'int4' is not implemented"):
-        layer.quantize("int4")
-    with pytest.raises(NotImplementedError, match="mode 'int4' is not implemented"):
-        layers.EinsumDense("ab,bc->ac", 3, dtype="int4/-1_from_float32").build((None, 4))
+    with pytest.raises(NotImplementedError, match="EinsumDense 'einsum_dense.*mode 'float8' is not implemented"):
+        layer.quantize("float8")
+    with pytest.raises(NotImplementedError, match="mode 'gptq/4/128' is not implemented"):
+        layers.Embedding(3, 2, dtype="gptq/4/128_from_float32").build()
