@@ -263,19 +263,10 @@ def get_item(x, key):
 
 
 def custom_gradient(fun):
-    """Decorator: ``fun(*args) -> (output, grad_fn(*upstream))``."""
+    """Decorator: ``fun(*args) -> (output, grad_fn(upstream))``.
 
-    @jax.custom_vjp
-    def f(*args):
-        return fun(*args)[0]
-
-    def fwd(*args):
-        out, grad_fn = fun(*args)
-        return out, grad_fn
-
-    def bwd(grad_fn, g):
-        out = grad_fn(g)
-        return tuple(out) if isinstance(out, (list, tuple)) else (out,)
-
-    f.defvjp(fwd, bwd)
-    return f
+    ``jax.custom_gradient`` traces ``grad_fn`` (a Python closure) into the
+    residuals, so it works under ``jit`` and ``grad`` alike; a ``custom_vjp``
+    cannot carry a Python function as its residual.
+    """
+    return jax.custom_gradient(fun)
