@@ -30,6 +30,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALL_CONTENDERS = ("cornu-torch", "cornu-jax", "torch-eager", "torch-compile", "keras-torch", "keras-jax")
+# Also available: "cornu-torch-jit" (cornu's fit with compile(jit_compile=True): torch.compile of the step).
 
 
 # -- workers ---------------------------------------------------------------------
@@ -43,8 +44,11 @@ def _wait_for_go():
         sys.exit(0)
 
 
-def keras_worker(module_name, workload, steps, rounds):
-    """Runs ``fit`` with one epoch per round; a callback waits for the master between epochs."""
+def keras_worker(module_name, workload, steps, rounds, jit=False):
+    """Runs ``fit`` with one epoch per round; a callback waits for the master between epochs.
+
+    ``jit``: force ``jit_compile=True`` (on the torch engine, ``torch.compile`` of the step).
+    """
     import importlib
 
     sys.path.insert(0, HERE)
@@ -56,6 +60,8 @@ def keras_worker(module_name, workload, steps, rounds):
         keras.mixed_precision.set_global_policy(policy)
     keras.utils.set_random_seed(0)
     model = workloads.keras_model(workload, keras)
+    if jit:
+        model.jit_compile = True
     x, y = workloads.data(workload, steps * batch)
 
     class Pace(keras.callbacks.Callback):
@@ -125,7 +131,7 @@ def worker_main(args):
         except ImportError as e:
             sys.exit(f"{name}: real Keras is not installed here ({e})")
     if name.startswith("cornu-"):
-        keras_worker("cornu", args.workload, args.steps, args.rounds)
+        keras_worker("cornu", args.workload, args.steps, args.rounds, jit=name.endswith("-jit"))
     elif name.startswith("keras-"):
         keras_worker("keras", args.workload, args.steps, args.rounds)
     else:
