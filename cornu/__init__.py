@@ -58,6 +58,11 @@ models.model_from_json = saving.model_from_json
 models.model_from_yaml = saving.model_from_yaml
 models.model_from_config = saving.model_from_config
 models.clone_model = saving.clone_model
+# keras.layers.serialize/deserialize read configs as the file loaders do (Keras 2 names,
+# Keras 3.15 quantization keys): they live in the saving room, above layers.
+from cornu.saving import layer_serialize as _layer_serialize  # noqa: E402
+layers.serialize = _layer_serialize.serialize
+layers.deserialize = _layer_serialize.deserialize
 # plot_model needs models (stratum 7 room `visualization`); Keras users find it in utils.
 utils.plot_model = visualization.plot_model
 utils.model_to_dot = visualization.model_to_dot

@@ -25,6 +25,5 @@ from cornu.layers.attention import *  # noqa
 from cornu.layers.convolutional import *  # noqa
 from cornu.layers.pooling import *  # noqa
 from cornu.layers.reshaping import *  # noqa
-from cornu.layers.serialize_api import deserialize, serialize  # noqa
 from cornu.layers.core.torch_module_wrapper import TorchModuleWrapper  # noqa
 from cornu.layers.core.jax_layer import JaxLayer  # noqa

@@ -9,6 +9,7 @@ from cornu.layers.deserialize import deserialize_layer
 from cornu.layers.layer import Layer
 from cornu.serialization import builtin_objects, serialize_keras_object
 from cornu.serialization.serialize import _module_candidates
+from cornu.saving import legacy_configs, quantization
 
 
 def serialize(layer):
@@ -84,11 +85,7 @@ def _normalized(config):
     """The config as the file loader reads it: Keras 2 argument names translated, newer-Keras
     arguments left at ``None`` (``quantization_config``, ``input_axes``) dropped, quantized
     layers refused with a clear error.
-
-    The rules live with the file formats in ``cornu.saving``; importing them here, at call
-    time, keeps ``cornu.layers`` importable without the saving room (which imports layers).
     """
-    from cornu.saving import legacy_configs, quantization  # noqa: PLC0415 - see docstring
 
     if "module" not in config:  # Keras 1/2 layout
         config = legacy_configs.translate_layer_config(config)
