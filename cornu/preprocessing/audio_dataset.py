@@ -13,10 +13,9 @@ import numpy as np
 
 from cornu.preprocessing.dataset_utils import (
     ArrayBatchDataset,
-    check_validation_split_arg,
     encode_labels,
     get_training_or_validation_split,
-    index_directory,
+    index_labeled_directory,
 )
 
 ALLOWED_FORMATS = (".wav",)
@@ -126,15 +125,9 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
         raise ValueError(f"`batch_size` should be a positive integer or None. Received: batch_size={batch_size!r}")
     if labels is None or label_mode is None:
         labels, label_mode = None, None
-    check_validation_split_arg(validation_split, subset, shuffle, seed)
-    if seed is None:
-        seed = np.random.randint(1e6)
-    paths, labels, class_names = index_directory(directory, labels, ALLOWED_FORMATS, class_names=class_names,
-                                                 shuffle=shuffle, seed=seed, follow_links=follow_links,
-                                                 verbose=verbose)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
-                         f"class_names={class_names}")
+    paths, labels, class_names, seed = index_labeled_directory(
+        directory, labels, label_mode, ALLOWED_FORMATS, class_names, shuffle, seed, follow_links, verbose,
+        validation_split, subset)
 
     def load_clip(path):
         audio, rate = read_wav(path)

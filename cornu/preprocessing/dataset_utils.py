@@ -131,6 +131,26 @@ def index_directory(directory, labels, formats, class_names=None, shuffle=True, 
     return file_paths, labels, class_names
 
 
+def index_labeled_directory(directory, labels, label_mode, formats, class_names, shuffle, seed, follow_links,
+                            verbose, validation_split, subset):
+    """The common start of the ``*_dataset_from_directory`` builders.
+
+    Checks the split arguments, draws a seed when none is given, indexes the
+    files and checks that ``label_mode="binary"`` has two classes. Returns
+    ``(paths, labels, class_names, seed)``.
+    """
+    check_validation_split_arg(validation_split, subset, shuffle, seed)
+    if seed is None:
+        seed = np.random.randint(1e6)
+    paths, labels, class_names = index_directory(directory, labels, formats, class_names=class_names,
+                                                 shuffle=shuffle, seed=seed, follow_links=follow_links,
+                                                 verbose=verbose)
+    if label_mode == "binary" and len(class_names) != 2:
+        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
+                         f"class_names={class_names}")
+    return paths, labels, class_names, seed
+
+
 def get_training_or_validation_split(samples, labels, validation_split, subset):
     """The ``subset`` part: validation is the last ``int(validation_split * n)`` samples."""
     if not validation_split:
@@ -214,16 +234,10 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         raise ValueError(f"`interpolation` {interpolation!r} is not supported by cornu; use 'bilinear' or 'nearest'.")
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
         raise ValueError("Only one of `crop_to_aspect_ratio`, `pad_to_aspect_ratio` can be set to `True`.")
-    check_validation_split_arg(validation_split, subset, shuffle, seed)
-    if seed is None:
-        seed = np.random.randint(1e6)
     data_format = backend.standardize_data_format(data_format)
-    paths, labels, class_names = index_directory(directory, labels, IMAGE_FORMATS, class_names=class_names,
-                                                 shuffle=shuffle, seed=seed, follow_links=follow_links,
-                                                 verbose=verbose)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
-                         f"class_names={class_names}")
+    paths, labels, class_names, seed = index_labeled_directory(
+        directory, labels, label_mode, IMAGE_FORMATS, class_names, shuffle, seed, follow_links, verbose,
+        validation_split, subset)
     mode = {"rgb": "RGB", "rgba": "RGBA", "grayscale": "L"}[color_mode]
     size = tuple(image_size)
 
@@ -270,15 +284,9 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
                          f"label_mode={label_mode}")
     if labels is None or label_mode is None:
         labels, label_mode = None, None
-    check_validation_split_arg(validation_split, subset, shuffle, seed)
-    if seed is None:
-        seed = np.random.randint(1e6)
-    paths, labels, class_names = index_directory(directory, labels, TEXT_FORMATS, class_names=class_names,
-                                                 shuffle=shuffle, seed=seed, follow_links=follow_links,
-                                                 verbose=verbose)
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError('When passing `label_mode="binary"`, there must be exactly 2 class_names. Received: '
-                         f"class_names={class_names}")
+    paths, labels, class_names, seed = index_labeled_directory(
+        directory, labels, label_mode, TEXT_FORMATS, class_names, shuffle, seed, follow_links, verbose,
+        validation_split, subset)
 
     def read(path):
         with open(path, encoding="utf-8") as f:
