@@ -67,11 +67,10 @@ def _compiled(step_fn, eager):
         warnings.warn(f"torch.compile is unavailable ({e}); running the step eagerly.")
         return eager
     state = {"fn": compiled, "warned": False}
-    tracing = _trace_autograd()
 
     def run(data):
         try:
-            with torch.no_grad(), tracing():
+            with torch.no_grad(), _trace_autograd():
                 return state["fn"](data)
         except Exception as e:
             if state["fn"] is step_fn:
@@ -94,5 +93,5 @@ def _trace_autograd():
     """
     config = torch._dynamo.config
     if not hasattr(config, "trace_autograd_ops"):  # older torch: graph breaks, still correct
-        return contextlib.nullcontext
-    return lambda: config.patch(trace_autograd_ops=True)
+        return contextlib.nullcontext()
+    return config.patch(trace_autograd_ops=True)
